@@ -1,0 +1,34 @@
+"""Command line: ``python -m sigtut COMMAND [ARGS]``.
+
+Each command lives in its own module with a ``main(argv)`` function; this file only
+dispatches, so adding an experiment never touches another one.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+
+# command -> module with main(argv: list[str]) -> int
+COMMANDS: dict[str, str] = {
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help"}:
+        print("usage: python -m sigtut COMMAND [ARGS]\n\ncommands:")
+        for name, module in COMMANDS.items():
+            doc = (importlib.import_module(module).__doc__ or "").strip().splitlines()
+            print(f"  {name:<24}{doc[0] if doc else ''}")
+        return 0
+    name = args[0]
+    if name == "reproduce" and len(args) > 1:
+        name, args = f"reproduce {args[1]}", args[1:]
+    if name not in COMMANDS:
+        print(f"unknown command {name!r}; try: python -m sigtut --help", file=sys.stderr)
+        return 2
+    return int(importlib.import_module(COMMANDS[name]).main(args[1:]) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""Argument checks shared by the package: clear errors that name the argument."""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor
+
+
+def positive(name: str, value: float) -> float:
+    """Return ``value`` as a float, raising ValueError unless it is finite and > 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a finite number > 0, got {value}")
+    return float(value)
+
+
+def positive_int(name: str, value: int) -> int:
+    """Return ``value``, raising unless it is an int >= 1."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value}")
+    return value
+
+
+def tensor(name: str, value: object, min_dim: int = 1) -> Tensor:
+    """Return ``value`` as a floating tensor, raising on wrong type, rank or non-finite entries."""
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+    if value.dim() < min_dim:
+        raise ValueError(f"{name} must have at least {min_dim} dimension(s), got shape {tuple(value.shape)}")
+    if not value.is_floating_point():
+        value = value.float()
+    if not torch.isfinite(value).all():
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return value

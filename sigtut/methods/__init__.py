@@ -1,0 +1,6 @@
+"""Generative methods, all driven by :func:`sigtut.train.fit` through one interface."""
+from .base import GenerativeMethod
+from .gan import GAN
+from .sig import SIG
+
+__all__ = ["GAN", "GenerativeMethod", "SIG"]

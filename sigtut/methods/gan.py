@@ -1,0 +1,88 @@
+"""The vanilla GAN baseline with the non-saturating generator loss (paper eq. 10; Goodfellow et al., 2014)."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from .. import _checks
+from ..nets import mlp
+from .base import GenerativeMethod
+
+
+def discriminator_loss(real_logits: Tensor, fake_logits: Tensor) -> Tensor:
+    """-E log D(x) - E log(1 - D(G(z))) of eq. (10)/(11), from the discriminator's logits."""
+    real = F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
+    fake = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
+    return real + fake
+
+
+def generator_loss(fake_logits: Tensor) -> Tensor:
+    """Non-saturating generator loss -E log D(G(z)) (the first term of eq. 12)."""
+    return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+
+
+class GAN(GenerativeMethod):
+    """GAN with generator G = g_φ (the same network as SIG's implicit net) and discriminator D.
+
+    Each step updates D once on eq. (10), then G once on -E log D(G(z)).
+
+    Args:
+        data_dim: dimension of x.
+        noise_dim: dimension of z.
+        hidden: hidden widths of the generator (two layers of 100 in Section 5.2).
+        disc_hidden: hidden widths of the discriminator (one layer of 100 in Section 5.2).
+        generator, discriminator: alternative networks (e.g. DCGAN), replacing the MLPs.
+    """
+
+    def __init__(
+        self,
+        data_dim: int,
+        noise_dim: int = 10,
+        hidden: Sequence[int] = (100, 100),
+        disc_hidden: Sequence[int] = (100,),
+        generator: nn.Module | None = None,
+        discriminator: nn.Module | None = None,
+    ) -> None:
+        super().__init__()
+        self.data_dim = _checks.positive_int("data_dim", data_dim)
+        self.noise_dim = _checks.positive_int("noise_dim", noise_dim)
+        self.generator = generator if generator is not None else mlp(noise_dim, hidden, data_dim)
+        self.discriminator = discriminator if discriminator is not None else mlp(data_dim, disc_hidden, 1)
+
+    def optimizer_groups(self) -> dict[str, Iterable[nn.Parameter]]:
+        return {"generator": self.generator.parameters(), "discriminator": self.discriminator.parameters()}
+
+    def generate(self, n: int) -> Tensor:
+        """G(z) for n fresh noise draws, with gradients."""
+        return self.generator(self.noise(n))
+
+    def discriminator_step(self, x: Tensor, opt: torch.optim.Optimizer) -> Tensor:
+        """One discriminator update on eq. (11); returns its loss."""
+        with torch.no_grad():
+            fake = self.generate(x.shape[0])
+        opt.zero_grad(set_to_none=True)
+        loss = discriminator_loss(self.discriminator(x), self.discriminator(fake))
+        loss.backward()
+        opt.step()
+        return loss.detach()
+
+    def generator_objective(self, x: Tensor) -> Tensor:
+        """The generator's loss on mini-batch x (subclasses add regularisers, e.g. GAN-SI's λ H_M)."""
+        return generator_loss(self.discriminator(self.generate(x.shape[0])))
+
+    def training_step(self, x: Tensor, optimizers: dict[str, torch.optim.Optimizer]) -> dict[str, Tensor]:
+        d_loss = self.discriminator_step(x, optimizers["discriminator"])
+        opt_g = optimizers["generator"]
+        opt_g.zero_grad(set_to_none=True)
+        g_loss = self.generator_objective(x)
+        g_loss.backward()
+        opt_g.step()
+        return {"d": d_loss, "g": g_loss.detach()}
+
+    @torch.no_grad()
+    def sample(self, n: int) -> Tensor:
+        _checks.positive_int("n", n)
+        return self.generate(n)

@@ -1,0 +1,1 @@
+"""Metrics of the paper's experiments (mode coverage, distances, scores)."""

@@ -1,0 +1,74 @@
+"""Provenance for every stored result: what command, which commit, which machine, which libraries."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import torch
+
+LIBRARIES = ("torch", "numpy", "scipy", "sympy", "sigtut")
+
+
+def git_commit() -> str:
+    """The current git commit, with ``-dirty`` when the work tree has changes; ``unknown`` outside git."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + ("-dirty" if dirty else "")
+
+
+def device_description(dev: torch.device) -> str:
+    """A human-readable name of the device: GPU model, or CPU with its core count."""
+    if dev.type == "cuda":
+        return f"cuda: {torch.cuda.get_device_name(dev)}"
+    return f"{dev.type}: {platform.processor() or platform.machine()}, {os.cpu_count()} cores"
+
+
+def library_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def provenance(seeds: list[int], wall_seconds: float, dev: torch.device, command: str | None = None) -> dict[str, Any]:
+    """The provenance fields every ``results/*.json`` carries."""
+    return {
+        "command": command if command is not None else " ".join(["python -m sigtut", *sys.argv[1:]]),
+        "commit": git_commit(),
+        "device": device_description(dev),
+        "seeds": list(seeds),
+        "wall_seconds": round(float(wall_seconds), 2),
+        "versions": library_versions(),
+    }
+
+
+def write_result(path: str | os.PathLike, payload: dict[str, Any]) -> Path:
+    """Write ``payload`` (which must carry the provenance fields) as indented JSON."""
+    missing = {"command", "commit", "device", "seeds", "wall_seconds"} - set(payload)
+    if missing:
+        raise ValueError(f"payload lacks provenance field(s) {sorted(missing)}")
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(payload, indent=2, sort_keys=False) + "\n")
+    return out
+
+
+def read_result(path: str | os.PathLike) -> dict[str, Any]:
+    """Read a stored result; raises FileNotFoundError naming the file and the command that makes it."""
+    p = Path(path)
+    if not p.exists():
+        raise FileNotFoundError(f"{p} does not exist; run the command in its chapter to create it")
+    return json.loads(p.read_text())
