@@ -1,0 +1,1 @@
+"""Command-line experiments that reproduce the paper's tables (``python -m sigtut reproduce ...``)."""
