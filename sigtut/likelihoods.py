@@ -26,6 +26,10 @@ def _flatten_pair(x: Tensor, theta: Tensor) -> tuple[Tensor, Tensor]:
             f"x and theta must share the event shape: x has {tuple(x.shape[1:])}, "
             f"theta has {tuple(theta.shape[1:])}"
         )
+    if theta.dim() < 1 or theta.shape[0] < 1:
+        raise ValueError(f"theta must hold at least one draw (M >= 1), got shape {tuple(theta.shape)}")
+    if x.shape[0] < 1:
+        raise ValueError("x must hold at least one data point (N >= 1)")
     theta = theta if theta.is_floating_point() else theta.float()
     x = x.to(dtype=theta.dtype, device=theta.device)
     return x.reshape(x.shape[0], -1), theta.reshape(theta.shape[0], -1)

@@ -27,8 +27,6 @@ def sig_cross_entropy(x: Tensor, theta: Tensor, likelihood: Likelihood) -> Tenso
         raise TypeError(f"likelihood must be a sigtut Likelihood, got {type(likelihood).__name__}")
     log_p = likelihood.pairwise_log_prob(x, theta)             # (N, M)
     m = log_p.shape[1]
-    if m < 1:
-        raise ValueError("theta must hold at least one draw (M >= 1), got M = 0")
     # log (1/M) Σ_j p(x_i | θ_j) for each data point i
     log_mean_p = torch.logsumexp(log_p, dim=1) - math.log(m)  # (N,)
     return -log_mean_p.mean()

@@ -1,0 +1,125 @@
+import pytest
+import torch
+
+from sigtut import GAN, SIG, Normal, TrainingDiverged, fit
+from sigtut.methods import GANSI
+
+
+def _data():
+    g = torch.Generator().manual_seed(0)
+    return torch.cat([torch.randn(200, 2, generator=g) * 0.1 - 2, torch.randn(200, 2, generator=g) * 0.1 + 2])
+
+
+def _sig():
+    torch.manual_seed(0)  # initialisation is the caller's; fit seeds the training randomness
+    return SIG(2, Normal(0.2), noise_dim=4, hidden=(16, 16), n_theta=32)
+
+
+def test_sig_training_lowers_the_objective():
+    torch.manual_seed(0)
+    hist = fit(_sig(), _data(), steps=300, batch_size=64, lr=3e-3, seed=1, device="cpu", progress=False)
+    first, last = sum(hist["loss"][:20]) / 20, sum(hist["loss"][-20:]) / 20
+    assert last < first - 1.0
+
+
+def test_history_has_one_value_per_step_and_per_loss():
+    hist = fit(GAN(2, noise_dim=4, hidden=(8,), disc_hidden=(8,)), _data(), steps=7, batch_size=16, device="cpu", progress=False)
+    assert set(hist) == {"d", "g"} and all(len(v) == 7 for v in hist.values())
+
+
+def test_same_seed_same_parameters():
+    a, b = _sig(), _sig()
+    fit(a, _data(), steps=20, batch_size=32, seed=5, device="cpu", progress=False)
+    fit(b, _data(), steps=20, batch_size=32, seed=5, device="cpu", progress=False)
+    for pa, pb in zip(a.parameters(), b.parameters()):
+        assert torch.equal(pa, pb)
+
+
+def _gan_si():
+    torch.manual_seed(0)
+    return GANSI.gaussian(2, lam=0.1, sigma=0.2, noise_dim=4, hidden=(8,), disc_hidden=(8,))
+
+
+@pytest.mark.parametrize("make", [_sig, _gan_si])
+def test_killed_and_resumed_run_equals_uninterrupted_run(tmp_path, make):
+    ckpt = tmp_path / "run.pt"
+    whole = make()
+    hist_whole = fit(whole, _data(), steps=30, batch_size=32, seed=7, device="cpu", progress=False)
+
+    # "killed" after step 12: the last checkpoint on disk is from step 10
+    first = make()
+    fit(first, _data(), steps=10, batch_size=32, seed=7, device="cpu", checkpoint=ckpt, checkpoint_every=5, progress=False)
+    resumed = make()  # a fresh process would build a fresh model
+    hist_resumed = fit(resumed, _data(), steps=30, batch_size=32, seed=7, device="cpu", checkpoint=ckpt, checkpoint_every=5, progress=False)
+
+    for pw, pr in zip(whole.parameters(), resumed.parameters()):
+        assert torch.equal(pw, pr)
+    assert hist_resumed == hist_whole
+
+
+def test_checkpoint_written_every_k_steps(tmp_path):
+    ckpt = tmp_path / "c.pt"
+    fit(_sig(), _data(), steps=6, batch_size=8, device="cpu", checkpoint=ckpt, checkpoint_every=4, progress=False)
+    assert torch.load(ckpt, weights_only=False)["step"] == 6
+
+
+def test_nan_loss_stops_training_and_names_the_step():
+    model = _sig()
+    data = _data()
+    with torch.no_grad():
+        model.net[-1].bias.fill_(float("nan"))
+    with pytest.raises(TrainingDiverged, match=r"'loss' became nan at step 1 of 5"):
+        fit(model, data, steps=5, batch_size=8, device="cpu", progress=False)
+
+
+def test_divergence_midway_names_that_step():
+    data = _data()
+    calls = {"n": 0}
+
+    def sampler(batch_size, generator):
+        calls["n"] += 1
+        batch = data[:batch_size].clone()
+        if calls["n"] == 4:
+            batch[0, 0] = float("inf")
+        return batch
+
+    # the likelihood refuses non-finite data with a ValueError naming x
+    with pytest.raises(ValueError, match="x contains NaN or infinite"):
+        fit(_sig(), sampler, steps=10, batch_size=8, device="cpu", progress=False)
+
+
+def test_overflowing_loss_is_reported():
+    model = SIG(1, Normal(1e-3), noise_dim=2, hidden=(4,), n_theta=4)
+    data = torch.full((64, 1), 1e30)  # squared distances overflow float32: the loss is inf
+    with pytest.raises(TrainingDiverged, match="'loss' became inf at step 1"):
+        fit(model, data, steps=20, batch_size=64, device="cpu", progress=False)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"steps": 0}, ValueError, "steps"),
+        ({"batch_size": 0}, ValueError, "batch_size"),
+        ({"lr": -1.0}, ValueError, "lr"),
+        ({"checkpoint_every": 0}, ValueError, "checkpoint_every"),
+        ({"lr": {"wrong": 1e-3}}, ValueError, "lr has no entry"),
+    ],
+)
+def test_bad_arguments(kwargs, error, match):
+    args = {"steps": 3, "device": "cpu", "progress": False} | kwargs
+    with pytest.raises(error, match=match):
+        fit(_sig(), _data(), **args)
+
+
+def test_bad_data():
+    with pytest.raises(TypeError, match="data"):
+        fit(_sig(), [[0.0, 1.0]], steps=2, progress=False)
+    bad = _data()
+    bad[3, 1] = float("nan")
+    with pytest.raises(ValueError, match="data contains NaN"):
+        fit(_sig(), bad, steps=2, progress=False)
+
+
+def test_method_type_checked():
+    with pytest.raises(TypeError, match="method"):
+        fit(torch.nn.Linear(2, 2), _data(), steps=2, progress=False)
