@@ -1,0 +1,95 @@
+"""The book's structure: toc ↔ chapter files, .md ↔ .ipynb pairs, and nbval failing on broken maths."""
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import jupytext
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+BOOK = REPO / "book"
+
+
+def _toc_files() -> list[str]:
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for entry in toc.get("chapters") or []:
+        files.append(entry["file"])
+    return files
+
+
+def _chapter_sources() -> list[Path]:
+    """Chapter sources: every book/*.md with a jupytext header (the title page has none)."""
+    return sorted(p for p in BOOK.glob("*.md") if p.read_text().startswith("---\njupytext:"))
+
+
+def test_toc_names_only_existing_files():
+    for name in _toc_files():
+        assert (REPO / f"{name}.md").exists(), f"_toc.yml names {name} but {name}.md does not exist"
+
+
+def test_every_chapter_is_in_the_toc():
+    listed = set(_toc_files())
+    for md in BOOK.glob("*.md"):
+        rel = md.relative_to(REPO).with_suffix("").as_posix()
+        assert rel in listed, f"{rel}.md is missing from _toc.yml"
+
+
+def test_every_toc_chapter_is_a_paired_notebook():
+    for name in _toc_files()[1:]:
+        assert (REPO / f"{name}.ipynb").exists(), f"{name}.md has no paired {name}.ipynb (run jupytext --sync)"
+
+
+@pytest.mark.parametrize("md", _chapter_sources(), ids=lambda p: p.name)
+def test_pairs_have_not_drifted(md):
+    ipynb = md.with_suffix(".ipynb")
+    assert ipynb.exists(), f"{md.name} has no paired notebook"
+    a, b = jupytext.read(md), jupytext.read(ipynb)
+    cells_a = [(c.cell_type, c.source.strip()) for c in a.cells]
+    cells_b = [(c.cell_type, c.source.strip()) for c in b.cells]
+    assert cells_a == cells_b, f"{md.name} and {ipynb.name} differ: run `jupytext --sync {md.relative_to(REPO)}`"
+
+
+def _run_nbval(tmp_path: Path, name: str, assertion: str) -> subprocess.CompletedProcess:
+    text = textwrap.dedent(
+        f"""\
+        ---
+        jupytext:
+          text_representation:
+            extension: .md
+            format_name: myst
+        kernelspec:
+          display_name: Python 3
+          language: python
+          name: python3
+        ---
+        # A chapter in miniature
+
+        ```{{code-cell}} ipython3
+        import sympy as sp
+        x = sp.symbols("x")
+        expansion = sp.expand((x + 1) ** 2)
+        ```
+
+        ```{{code-cell}} ipython3
+        {assertion}
+        ```
+        """
+    )
+    nb = jupytext.reads(text, fmt="md:myst")
+    path = tmp_path / f"{name}.ipynb"
+    jupytext.write(nb, path)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-q", str(path)],
+        capture_output=True, text=True, cwd=tmp_path, timeout=300,
+    )
+
+
+def test_nbval_fails_when_a_chapter_assertion_breaks(tmp_path):
+    good = _run_nbval(tmp_path, "good", "assert expansion == x**2 + 2*x + 1")
+    assert good.returncode == 0, good.stdout + good.stderr
+    broken = _run_nbval(tmp_path, "broken", "assert expansion == x**2 + x + 1, 'the maths stopped holding'")
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert "the maths stopped holding" in broken.stdout
