@@ -1,3 +1,4 @@
 """Data sets of the paper's experiments, each a seeded function returning tensors."""
 from .mixtures import Mixture, column_weights, gmm_grid, gmm_ring, grid_centers, ring_centers, sample_mixture
 from .bimodal import bimodal, bimodal_log_density
+from .mnist import mnist, stacked_mnist, stacked_mnist_sampler
