@@ -10,6 +10,9 @@ import sys
 
 # command -> module with main(argv: list[str]) -> int
 COMMANDS: dict[str, str] = {
+    "reproduce table1": "sigtut.experiments.table1",
+    "reproduce table2": "sigtut.experiments.table2",
+    "train-classifier": "sigtut.experiments.train_classifier",
 }
 
 

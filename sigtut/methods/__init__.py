@@ -1,7 +1,14 @@
 """Generative methods, all driven by :func:`sigtut.train.fit` through one interface."""
 from .base import GenerativeMethod
+from .bms import BMSVAEGAN
 from .gan import GAN
 from .gan_si import GANSI
+from .mdgan import ModeRegularizedGAN
 from .sig import SIG
+from .unrolled import UnrolledGAN
+from .vae import VAE
+from .veegan import VEEGAN
 
-__all__ = ["GAN", "GANSI", "GenerativeMethod", "SIG"]
+__all__ = [
+    "BMSVAEGAN", "GAN", "GANSI", "GenerativeMethod", "ModeRegularizedGAN", "SIG", "UnrolledGAN", "VAE", "VEEGAN",
+]

@@ -1,0 +1,298 @@
+"""Table 1 and Figure 2: mode collapse on the 2-D grid and ring of Gaussians, eight methods, several seeds.
+
+``python -m sigtut reproduce table1 [--dataset grid|ring] [--methods ...] [--seeds 5] [--profile quick|paper]``
+
+Every method shares the generator network (two hidden layers of 100 ReLU units, 10-D
+noise, paper Section 5.2), the data stream, the optimiser and the training length of
+its profile. Each run is scored on 50,000 samples with the SIG paper's convention (a mode
+counts with more than 1,000 high-quality samples) and on 2,500 samples with VEEGAN's
+(a mode counts with one). The table prints mean ± standard error over seeds beside the
+published numbers, and the run writes ``results/table1-<dataset>.json`` (paper profile;
+``-quick`` is appended for the quick profile) with provenance, plus a Figure-2-like PNG.
+
+Profiles (the SIG paper states none of these settings; see the mode-collapse chapter):
+
+- ``paper``: 25,000 steps, batch 512, Adam with β = (0.5, 0.999), learning rate 1e-3 for
+  generators/encoders and 1e-4 for discriminators — the 2-D setting of Metz et al.'s
+  unrolled-GAN reference code, which VEEGAN follows for its unrolled baseline.
+- ``quick``: the same settings with 1,500 steps and batch 256, two seeds by default.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from ..data.mixtures import Mixture, gmm_grid, gmm_ring
+from ..likelihoods import Normal
+from ..methods import BMSVAEGAN, GAN, GANSI, SIG, VAE, VEEGAN, GenerativeMethod, ModeRegularizedGAN, UnrolledGAN
+from ..metrics.modes import mode_metrics
+from ..provenance import provenance, read_result, write_result
+from ..runtime import profile as active_profile
+from ..runtime import seed_everything
+from ..train import fit
+from .common import format_table, mean_se, pm, run_parallel
+
+RESULTS = Path(__file__).resolve().parents[2] / "results"
+NOISE_DIM = 10
+SIG_SAMPLES, SIG_MIN_COUNT = 50_000, 1000        # SIG paper, Section 5.2
+VEEGAN_SAMPLES, VEEGAN_MIN_COUNT = 2_500, 0      # VEEGAN paper, Section 5.1
+FIGURE_POINTS = 2_500                            # samples stored per method for Figure 2
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Training length and optimiser of one profile, shared by every method."""
+
+    steps: int
+    batch_size: int
+    seeds: int
+    lr_generator: float = 1e-3
+    lr_discriminator: float = 1e-4
+    betas: tuple[float, float] = (0.5, 0.999)
+
+
+PROFILES = {"quick": Profile(steps=1_500, batch_size=256, seeds=2), "paper": Profile(steps=25_000, batch_size=512, seeds=5)}
+
+# λ for GAN-SI: the generator's GAN loss is ≈ log 2 ≈ 0.7 at equilibrium and H_M is O(1) once
+# the θ's sit on the modes, so λ = 1 puts both terms "on the same scale" (paper Section 3).
+GAN_SI_LAMBDA = 1.0
+
+# name -> builder(data_dim, std of the mixture). σ of SIG / GAN-SI / the decoders = the mixture's std,
+# so that the ideal implicit distribution is the K point masses at the centres.
+BUILDERS: dict[str, Callable[[int, float], GenerativeMethod]] = {
+    "GAN": lambda d, std: GAN(d, NOISE_DIM),
+    "VAE": lambda d, std: VAE(d, NOISE_DIM, sigma=std),
+    "VEEGAN": lambda d, std: VEEGAN(d, NOISE_DIM),
+    "Unrolled GAN": lambda d, std: UnrolledGAN(d, NOISE_DIM, unroll_steps=5),
+    "MDGAN": lambda d, std: ModeRegularizedGAN(d, NOISE_DIM, lambda_geometric=0.005, lambda_mode=0.005),
+    "BMS-VAE-GAN": lambda d, std: BMSVAEGAN(d, NOISE_DIM, n_samples=10, sigma=std),
+    "SIG": lambda d, std: SIG(d, Normal(std), NOISE_DIM, n_theta=512),
+    "GAN-SI": lambda d, std: GANSI.gaussian(d, GAN_SI_LAMBDA, std, noise_dim=NOISE_DIM),
+}
+METHODS = tuple(BUILDERS)
+
+# Published numbers. SIG paper Table 1 (grid only; 50,000 samples, > 1,000 per mode; mean ± s.e.).
+PAPER_TABLE1: dict[str, dict[str, tuple[float, float]]] = {
+    "GAN": {"modes": (4.0, 3.08), "hq": (0.36, 0.16), "kl": (2.87, 0.78)},
+    "VAE": {"modes": (25.0, 0.0), "hq": (0.83, 0.02), "kl": (0.32, 0.07)},
+    "VEEGAN": {"modes": (23.2, 0.84), "hq": (0.82, 0.03), "kl": (0.38, 0.08)},
+    "Unrolled GAN": {"modes": (6.2, 8.6), "hq": (0.42, 0.13), "kl": (1.97, 0.60)},
+    "SIG": {"modes": (25.0, 0.0), "hq": (0.91, 0.04), "kl": (0.14, 0.07)},
+}
+# Peer papers' own claims in VEEGAN's convention (2,500 samples, ≥ 1 per mode), as printed in
+# Table 1 of the BMS paper: (modes, hq share, source).
+PEER_CLAIMS: dict[str, dict[str, tuple[float, float, str]]] = {
+    "grid": {"VEEGAN": (24.6, 0.40, "VEEGAN via BMS Table 1"), "BMS-VAE-GAN": (25.0, 0.997, "BMS Table 1, T = 10")},
+    "ring": {"VEEGAN": (8.0, 0.529, "VEEGAN via BMS Table 1"), "BMS-VAE-GAN": (8.0, 0.996, "BMS Table 1, T = 10")},
+}
+DATASETS: dict[str, Callable[..., Mixture]] = {"grid": gmm_grid, "ring": gmm_ring}
+
+
+def mixture_of(dataset: str) -> Mixture:
+    """The benchmark mixture (a small sample plus its centres, std and weights) for 'grid' or 'ring'."""
+    if dataset not in DATASETS:
+        raise ValueError(f"dataset must be one of {sorted(DATASETS)}, got {dataset!r}")
+    return DATASETS[dataset](1)
+
+
+def mixture_sampler(mixture: Mixture) -> Callable[[int, torch.Generator], Tensor]:
+    """An endless data stream for :func:`sigtut.fit`: fresh draws of the mixture for every mini-batch."""
+    centers, std, weights = mixture.centers, mixture.std, mixture.weights
+
+    def draw(n: int, generator: torch.Generator) -> Tensor:
+        labels = torch.multinomial(weights, n, replacement=True, generator=generator)
+        return centers[labels] + std * torch.randn(n, centers.shape[1], generator=generator)
+
+    return draw
+
+
+def build(method: str, mixture: Mixture) -> GenerativeMethod:
+    """A fresh, untrained ``method`` (one of :data:`METHODS`) sized for ``mixture``."""
+    if method not in BUILDERS:
+        raise ValueError(f"method must be one of {list(BUILDERS)}, got {method!r}")
+    return BUILDERS[method](mixture.centers.shape[1], mixture.std)
+
+
+def score(samples: Tensor, mixture: Mixture) -> dict[str, float]:
+    """Table 1's metrics in both conventions: SIG's on all samples, VEEGAN's on the first 2,500."""
+    sig = mode_metrics(samples, mixture.centers, mixture.std, mixture.weights.double(), min_count=SIG_MIN_COUNT)
+    vee = mode_metrics(samples[:VEEGAN_SAMPLES], mixture.centers, mixture.std, mixture.weights.double(),
+                       min_count=VEEGAN_MIN_COUNT)
+    return {"modes": sig["modes"], "hq": sig["hq"], "kl": sig["kl"], "modes_2500": vee["modes"], "hq_2500": vee["hq"]}
+
+
+def learning_rates(method: GenerativeMethod, prof: Profile) -> dict[str, float]:
+    """The profile's learning rate for each of the method's parameter groups (discriminators slower)."""
+    return {g: prof.lr_discriminator if g == "discriminator" else prof.lr_generator for g in method.optimizer_groups()}
+
+
+def train_and_score(method: str, dataset: str, seed: int, prof: Profile, n_samples: int = SIG_SAMPLES) -> dict[str, Any]:
+    """Train one method on one data set with one seed; return its metrics, wall time and figure samples."""
+    mixture = mixture_of(dataset)
+    seed_everything(seed)
+    model = build(method, mixture)
+    start = time.perf_counter()
+    history = fit(model, mixture_sampler(mixture), steps=prof.steps, batch_size=prof.batch_size,
+                  lr=learning_rates(model, prof), betas=prof.betas, seed=seed, device="cpu", progress=False)
+    seconds = time.perf_counter() - start
+    seed_everything(10_000 + seed)
+    samples = model.sample(n_samples)
+    result: dict[str, Any] = {"method": method, "seed": seed, "seconds": seconds, **score(samples, mixture)}
+    result["final_losses"] = {k: v[-1] for k, v in history.items()}
+    result["samples"] = np.round(samples[:FIGURE_POINTS].numpy(), 4).tolist()
+    return result
+
+
+def _run(args: tuple[str, str, int, Profile]) -> dict[str, Any]:
+    return train_and_score(*args)
+
+
+def true_data_row(dataset: str) -> dict[str, float]:
+    """The metrics of 50,000 draws of the true mixture: the limit no model should beat (Table 1)."""
+    mixture = mixture_of(dataset)
+    return score(DATASETS[dataset](SIG_SAMPLES, seed=12345).x, mixture)
+
+
+def summarise(runs: list[dict[str, Any]], methods: Sequence[str]) -> dict[str, dict[str, list[float]]]:
+    """Mean and standard error over seeds of every metric, per method: {method: {metric: [mean, se]}}."""
+    keys = ("modes", "hq", "kl", "modes_2500", "hq_2500", "seconds")
+    out = {}
+    for m in methods:
+        rows = [r for r in runs if r["method"] == m]
+        out[m] = {k: list(mean_se([float(r[k]) for r in rows])) for k in keys}
+    return out
+
+
+def table_text(result: dict[str, Any]) -> str:
+    """Two plain-text tables: SIG's convention beside SIG Table 1, and VEEGAN's beside the peers' claims."""
+    k = len(mixture_of(result["dataset"]).centers)
+    truth = result["true_data"]
+    rows = [{"method": "true data (limit)", "modes": f"{truth['modes']}/{k}", "hq": f"{truth['hq']:.3f}",
+             "kl": f"{truth['kl']:.4f}"}]
+    peer_rows = [{"method": "true data (limit)", "modes (≥1 of 2,500)": str(truth["modes_2500"]),
+                  "hq (2,500)": f"{truth['hq_2500']:.3f}"}]
+    for m, s in result["summary"].items():
+        paper = PAPER_TABLE1.get(m, {}) if result["dataset"] == "grid" else {}
+        rows.append({
+            "method": m, "modes": pm(*s["modes"], 1), "hq": pm(*s["hq"]), "kl": pm(*s["kl"]),
+            "seconds": pm(*s["seconds"], 0),
+            "paper modes": pm(*paper["modes"], 1) if paper else "–",
+            "paper hq": pm(*paper["hq"]) if paper else "–",
+            "paper kl": pm(*paper["kl"]) if paper else "–",
+        })
+        claim = PEER_CLAIMS[result["dataset"]].get(m)
+        peer_rows.append({
+            "method": m, "modes (≥1 of 2,500)": pm(*s["modes_2500"], 1), "hq (2,500)": pm(*s["hq_2500"], 3),
+            "peer paper": f"{claim[0]:g} modes, hq {claim[1]:.3f} ({claim[2]})" if claim else "–",
+        })
+    head = (f"{result['dataset']} ({k} modes), profile {result['profile']}, {len(result['seeds'])} seed(s), "
+            f"{result['steps']} steps; mean ± s.e. over seeds")
+    sig = format_table(rows, ["method", "modes", "hq", "kl", "seconds", "paper modes", "paper hq", "paper kl"])
+    vee = format_table(peer_rows, ["method", "modes (≥1 of 2,500)", "hq (2,500)", "peer paper"])
+    return (f"{head}\nSIG convention: {SIG_SAMPLES:,} samples, a mode counts with > {SIG_MIN_COUNT:,} "
+            f"high-quality samples (paper numbers: SIG Table 1, grid only)\n{sig}\n\n"
+            f"VEEGAN convention: {VEEGAN_SAMPLES:,} samples, a mode counts with ≥ 1\n{vee}")
+
+
+def plot_samples(result: dict[str, Any], seed_index: int = 0, path: str | Path | None = None):
+    """Figure 2: samples of every method (one panel each, same limits) beside the true data; returns the figure."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    sns.set_theme()
+    mixture = mixture_of(result["dataset"])
+    k = len(mixture.centers)
+    methods = list(result["summary"])
+    seed = result["seeds"][seed_index]
+    panels = [("true data", DATASETS[result["dataset"]](FIGURE_POINTS, seed=12345).x.numpy(), k)]
+    for m in methods:
+        run = next(r for r in result["runs"] if r["method"] == m and r["seed"] == seed)
+        panels.append((m, np.asarray(run["samples"]), run["modes"]))
+    lim = float(mixture.centers.abs().max()) * 1.5
+    cols = min(5, len(panels))
+    rows = -(-len(panels) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(2.8 * cols, 2.9 * rows), squeeze=False)
+    for ax, (name, pts, modes) in zip(axes.flat, panels):
+        ax.scatter(mixture.centers[:, 0], mixture.centers[:, 1], s=25, c="tab:red", marker="x", linewidths=1)
+        ax.scatter(pts[:, 0], pts[:, 1], s=2, alpha=0.3)
+        ax.set(xlim=(-lim, lim), ylim=(-lim, lim), title=f"{name}: {modes}/{k} modes", xlabel="$x_1$", ylabel="$x_2$")
+        ax.set_aspect("equal")
+    for ax in list(axes.flat)[len(panels):]:
+        ax.axis("off")
+    full = [m for m, s in result["summary"].items() if s["modes"][0] == k]
+    fig.suptitle(f"{result['dataset']}, seed {seed}: {len(full)} of {len(methods)} methods cover all {k} modes on "
+                 f"average over seeds ({', '.join(full) or 'none'}); red × = true centres")
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=110)
+    return fig
+
+
+def result_path(dataset: str, profile_name: str, suffix: str = "json") -> Path:
+    """results/table1-<dataset>.<suffix> for the paper profile, results/table1-<dataset>-quick.<suffix> otherwise."""
+    tail = "" if profile_name == "paper" else f"-{profile_name}"
+    return RESULTS / f"table1-{dataset}{tail}.{suffix}"
+
+
+def load(dataset: str, profile_name: str = "paper") -> dict[str, Any] | None:
+    """The stored result of a profile, or None when that run has not been made yet."""
+    path = result_path(dataset, profile_name)
+    return read_result(path) if path.exists() else None
+
+
+def run(dataset: str, methods: Sequence[str], seeds: Sequence[int], profile_name: str,
+        processes: int | None = None, steps: int | None = None) -> dict[str, Any]:
+    """Train every (method, seed) pair on ``dataset`` (seeds and methods in parallel processes) and summarise.
+
+    ``steps`` overrides the profile's training length (used by the chapter's short live run and the tests).
+    """
+    if profile_name not in PROFILES:
+        raise ValueError(f"profile_name must be one of {sorted(PROFILES)}, got {profile_name!r}")
+    mixture_of(dataset)
+    for m in methods:
+        if m not in BUILDERS:
+            raise ValueError(f"methods must be among {list(BUILDERS)}, got {m!r}")
+    prof = PROFILES[profile_name]
+    if steps is not None:
+        prof = Profile(steps, prof.batch_size, prof.seeds, prof.lr_generator, prof.lr_discriminator, prof.betas)
+    start = time.perf_counter()
+    runs = run_parallel(_run, [(m, dataset, s, prof) for m in methods for s in seeds], processes)
+    wall = time.perf_counter() - start
+    for r in runs:                       # Figure 2 needs the samples of the first seed only
+        if r["seed"] != seeds[0]:
+            del r["samples"]
+    return {
+        "dataset": dataset, "profile": profile_name, "steps": prof.steps, "batch_size": prof.batch_size,
+        "lr": {"generator": prof.lr_generator, "discriminator": prof.lr_discriminator}, "betas": list(prof.betas),
+        "true_data": true_data_row(dataset), "summary": summarise(runs, methods), "runs": runs,
+        **provenance(list(seeds), wall, torch.device("cpu")),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sigtut reproduce table1", description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", choices=sorted(DATASETS), default="grid")
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), metavar="METHOD",
+                        help=f"any of {list(METHODS)} (quote names with spaces)")
+    parser.add_argument("--seeds", type=int, default=None, help="number of seeds (default: 2 quick, 5 paper)")
+    parser.add_argument("--profile", choices=sorted(PROFILES), default=None, help="default: $SIGTUT_PROFILE or quick")
+    parser.add_argument("--processes", type=int, default=None, help="parallel processes (default: CPU cores)")
+    args = parser.parse_args(argv)
+    profile_name = args.profile or active_profile()
+    n_seeds = args.seeds if args.seeds is not None else PROFILES[profile_name].seeds
+    if n_seeds < 1:
+        parser.error(f"--seeds must be >= 1, got {n_seeds}")
+    result = run(args.dataset, args.methods, list(range(n_seeds)), profile_name, args.processes)
+    print(table_text(result))
+    path = write_result(result_path(args.dataset, profile_name), result)
+    plot_samples(result, path=result_path(args.dataset, profile_name, "png"))
+    print(f"\nwrote {path} and {path.with_suffix('.png')} in {result['wall_seconds']:.0f} s")
+    return 0

@@ -1,0 +1,92 @@
+"""VEEGAN: a GAN with a reconstructor network that auto-encodes the noise (Srivastava et al., 2017).
+
+The generator G_γ maps z ~ p0 = N(0, I) to x; the reconstructor F_θ maps x back to z.
+A discriminator D_ω(z, x) on *pairs* estimates the log density ratio between the
+generator's joint p0(z) q_γ(x | z) and the reconstructor's joint q(x) p_θ(z | x)
+(data x, z = F_θ(x)). VEEGAN's objective (eq. 8 and Algorithm 1 of the VEEGAN paper,
+with d the squared ℓ2 distance) is
+
+    O(γ, θ) = 1/N Σ_i D_ω(z_i, G_γ(z_i))  +  1/N Σ_i ‖z_i − F_θ(G_γ(z_i))‖²,
+
+minimised by both G_γ and F_θ: the first term is the adversarial estimate of
+KL(generator joint ‖ reconstructor joint), the second an auto-encoder *of the noise*,
+which penalises a generator that maps many z to the same x (mode collapse). D_ω is
+a logistic regression of generated pairs (label 1) against data pairs (label 0):
+
+    min_ω  −1/N Σ_i [ log σ(D_ω(z_i, G(z_i))) + log(1 − σ(D_ω(F(x_i), x_i))) ].
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from .. import _checks
+from ..nets import mlp
+from .base import GenerativeMethod
+
+
+class VEEGAN(GenerativeMethod):
+    """VEEGAN with the shared generator, a reconstructor like the paper's encoder, and a pair discriminator.
+
+    Args:
+        data_dim: dimension of x.
+        noise_dim: dimension of z.
+        hidden: hidden widths of the generator and the reconstructor (two layers of 100).
+        disc_hidden: hidden widths of the discriminator on (z, x) pairs (one layer of 100).
+    """
+
+    def __init__(
+        self,
+        data_dim: int,
+        noise_dim: int = 10,
+        hidden: Sequence[int] = (100, 100),
+        disc_hidden: Sequence[int] = (100,),
+    ) -> None:
+        super().__init__()
+        self.data_dim = _checks.positive_int("data_dim", data_dim)
+        self.noise_dim = _checks.positive_int("noise_dim", noise_dim)
+        self.generator = mlp(noise_dim, hidden, data_dim)
+        self.reconstructor = mlp(data_dim, hidden, noise_dim)
+        self.discriminator = mlp(noise_dim + data_dim, disc_hidden, 1)
+
+    def optimizer_groups(self) -> dict[str, Iterable[nn.Parameter]]:
+        return {
+            "generator": list(self.generator.parameters()) + list(self.reconstructor.parameters()),
+            "discriminator": self.discriminator.parameters(),
+        }
+
+    def pair_logits(self, z: Tensor, x: Tensor) -> Tensor:
+        """D_ω(z, x): the estimated log ratio of generator joint to reconstructor joint, shape (n, 1)."""
+        return self.discriminator(torch.cat([z, x], dim=-1))
+
+    def training_step(self, x: Tensor, optimizers: dict[str, torch.optim.Optimizer]) -> dict[str, Tensor]:
+        z = self.noise(x.shape[0])
+        # discriminator: generated pairs (z, G(z)) -> 1, data pairs (F(x), x) -> 0
+        with torch.no_grad():
+            fake_pair = (z, self.generator(z))
+            real_pair = (self.reconstructor(x), x)
+        opt_d = optimizers["discriminator"]
+        opt_d.zero_grad(set_to_none=True)
+        fake_logits, real_logits = self.pair_logits(*fake_pair), self.pair_logits(*real_pair)
+        d_loss = F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits)) + \
+            F.binary_cross_entropy_with_logits(real_logits, torch.zeros_like(real_logits))
+        d_loss.backward()
+        opt_d.step()
+        # generator and reconstructor: O(γ, θ) of eq. (8)
+        opt_g = optimizers["generator"]
+        opt_g.zero_grad(set_to_none=True)
+        x_gen = self.generator(z)
+        adversarial = self.pair_logits(z, x_gen).mean()
+        reconstruction = (z - self.reconstructor(x_gen)).pow(2).sum(dim=-1).mean()
+        g_loss = adversarial + reconstruction
+        g_loss.backward()
+        opt_g.step()
+        return {"d": d_loss.detach(), "g": g_loss.detach(), "rec": reconstruction.detach()}
+
+    @torch.no_grad()
+    def sample(self, n: int) -> Tensor:
+        _checks.positive_int("n", n)
+        return self.generator(self.noise(n))

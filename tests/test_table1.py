@@ -1,0 +1,58 @@
+"""The Table 1 experiment: runs, tables with the paper's numbers, results JSON with provenance, CLI."""
+import json
+
+import matplotlib
+import pytest
+import torch
+
+from sigtut.__main__ import COMMANDS
+from sigtut.__main__ import main as cli
+from sigtut.experiments import table1
+
+matplotlib.use("Agg")
+torch.set_num_threads(1)
+
+
+def test_run_summarises_each_method_with_provenance():
+    result = table1.run("grid", ["SIG", "GAN"], [0, 1], "quick", processes=1, steps=3)
+    assert set(result["summary"]) == {"SIG", "GAN"}
+    assert len(result["runs"]) == 4 and result["steps"] == 3
+    for key in ("command", "commit", "device", "seeds", "wall_seconds", "versions"):
+        assert key in result
+    assert result["true_data"]["modes"] == 25
+    # mean over the two seeds equals the summary's mean
+    sig_runs = [r["kl"] for r in result["runs"] if r["method"] == "SIG"]
+    assert result["summary"]["SIG"]["kl"][0] == pytest.approx(sum(sig_runs) / 2)
+    # figure samples are kept for the first seed only
+    assert all(("samples" in r) == (r["seed"] == 0) for r in result["runs"])
+    text = table1.table_text(result)
+    assert "4.0 ± 3.1" in text and "0.91 ± 0.04" in text       # SIG Table 1's GAN and SIG numbers
+    assert "true data (limit)" in text
+
+
+def test_ring_table_shows_peer_claims_not_sig_table():
+    result = table1.run("ring", ["VEEGAN"], [0], "quick", processes=1, steps=2)
+    text = table1.table_text(result)
+    assert "52.9" not in text and "0.529" in text                # VEEGAN's ring claim, as a share
+    assert result["true_data"]["modes"] == 8
+
+
+def test_cli_writes_json_and_figure(tmp_path, monkeypatch):
+    monkeypatch.setattr(table1, "RESULTS", tmp_path)
+    monkeypatch.setitem(table1.PROFILES, "quick", table1.Profile(steps=2, batch_size=16, seeds=1))
+    assert COMMANDS["reproduce table1"] == "sigtut.experiments.table1"
+    assert cli(["reproduce", "table1", "--profile", "quick", "--methods", "SIG", "VAE", "--dataset", "ring"]) == 0
+    stored = json.loads((tmp_path / "table1-ring-quick.json").read_text())
+    assert stored["profile"] == "quick" and stored["seeds"] == [0]
+    assert (tmp_path / "table1-ring-quick.png").exists()
+    assert table1.load("ring", "quick")["dataset"] == "ring"
+    assert table1.load("ring", "paper") is None
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(ValueError, match="dataset"):
+        table1.mixture_of("spiral")
+    with pytest.raises(ValueError, match="methods"):
+        table1.run("grid", ["WGAN"], [0], "quick", steps=1)
+    with pytest.raises(ValueError, match="profile_name"):
+        table1.run("grid", ["SIG"], [0], "fast", steps=1)
