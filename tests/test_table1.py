@@ -56,3 +56,14 @@ def test_bad_arguments_are_named():
         table1.run("grid", ["WGAN"], [0], "quick", steps=1)
     with pytest.raises(ValueError, match="profile_name"):
         table1.run("grid", ["SIG"], [0], "fast", steps=1)
+
+
+def test_compare_with_paper_flags_disagreement():
+    fake = {"dataset": "grid", "summary": {
+        "SIG": {"modes": [25.0, 0.0], "hq": [0.10, 0.01], "kl": [0.14, 0.07]},
+        "MDGAN": {"modes": [1.0, 0.0], "hq": [0.5, 0.1], "kl": [1.0, 0.1]}}}
+    rows = {(r["method"], r["metric"]): r["verdict"] for r in table1.compare_with_paper(fake)}
+    assert rows == {("SIG", "modes"): "agrees", ("SIG", "hq"): "ours lower", ("SIG", "kl"): "agrees"}
+    assert table1.compare_with_paper({**fake, "dataset": "ring"}) == []
+    assert set(table1.stored_status()) == {"results/table1-grid.json", "results/table1-ring.json",
+                                           "results/table1-grid-quick.json", "results/table1-ring-quick.json"}

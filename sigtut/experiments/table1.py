@@ -202,6 +202,30 @@ def table_text(result: dict[str, Any]) -> str:
             f"VEEGAN convention: {VEEGAN_SAMPLES:,} samples, a mode counts with ≥ 1\n{vee}")
 
 
+def compare_with_paper(result: dict[str, Any]) -> list[dict[str, str]]:
+    """Ours against SIG Table 1 per method and metric: 'agrees' when the mean ± 2 s.e. intervals overlap.
+
+    Only the grid has published numbers (SIG Table 1); for the ring the list is empty.
+    """
+    if result["dataset"] != "grid":
+        return []
+    rows = []
+    for m, ours in result["summary"].items():
+        for metric, (p_mean, p_se) in PAPER_TABLE1.get(m, {}).items():
+            o_mean, o_se = ours[metric]
+            overlap = abs(o_mean - p_mean) <= 2 * (o_se + p_se)
+            verdict = "agrees" if overlap else ("ours higher" if o_mean > p_mean else "ours lower")
+            rows.append({"method": m, "metric": metric, "ours": pm(o_mean, o_se), "paper": pm(p_mean, p_se),
+                         "verdict": verdict})
+    return rows
+
+
+def stored_status() -> dict[str, bool]:
+    """Which stored result files exist: {'results/table1-grid.json': True, ...} for both profiles and data sets."""
+    return {str(result_path(d, p).relative_to(RESULTS.parent)): result_path(d, p).exists()
+            for p in ("paper", "quick") for d in DATASETS}
+
+
 def plot_samples(result: dict[str, Any], seed_index: int = 0, path: str | Path | None = None):
     """Figure 2: samples of every method (one panel each, same limits) beside the true data; returns the figure."""
     import matplotlib.pyplot as plt
