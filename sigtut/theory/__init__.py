@@ -19,6 +19,25 @@ from .lemma1 import (
     point_cross_entropy,
     two_minimisers_example,
 )
+from .theorem1 import (
+    Theorem1Solution,
+    Theorem1Symbols,
+    corollary1_ratio,
+    corollary1_uv,
+    noncentral_chi2_mgf,
+    rbf_expectation_1d,
+    rbf_uv,
+    theorem1_hessian,
+    theorem1_lagrangian,
+    theorem1_objective,
+    theorem1_optimum,
+    theorem1_pairwise_objective,
+    theorem1_paper_share,
+    theorem1_solution,
+    theorem1_stationary_point,
+    theorem1_survival_threshold,
+    theorem1_symbols,
+)
 from .vae_link import joint_kl, marginal_kl, model_posterior
 
 __all__ = [
@@ -43,4 +62,21 @@ __all__ = [
     "optimal_point",
     "point_cross_entropy",
     "two_minimisers_example",
+    "Theorem1Solution",
+    "Theorem1Symbols",
+    "corollary1_ratio",
+    "corollary1_uv",
+    "noncentral_chi2_mgf",
+    "rbf_expectation_1d",
+    "rbf_uv",
+    "theorem1_hessian",
+    "theorem1_lagrangian",
+    "theorem1_objective",
+    "theorem1_optimum",
+    "theorem1_pairwise_objective",
+    "theorem1_paper_share",
+    "theorem1_solution",
+    "theorem1_stationary_point",
+    "theorem1_survival_threshold",
+    "theorem1_symbols",
 ]
