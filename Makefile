@@ -9,7 +9,6 @@ SHARED_DATA := $(abspath ../shared/data)
 ifneq ($(wildcard $(SHARED_DATA)/mnist),)
 export SIGTUT_DATA ?= $(SHARED_DATA)
 endif
-export MPLBACKEND ?= Agg
 export PYDEVD_DISABLE_FILE_VALIDATION = 1
 
 .PHONY: book test install clean
