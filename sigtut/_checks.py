@@ -33,6 +33,8 @@ def tensor(name: str, value: object, min_dim: int = 1) -> Tensor:
         raise ValueError(f"{name} must have at least {min_dim} dimension(s), got shape {tuple(value.shape)}")
     if not value.is_floating_point():
         value = value.float()
-    if not torch.isfinite(value).all():
+    # One reduction first (NaN and inf propagate into the sum); the element-wise test only runs
+    # when the sum is not finite, which also happens when finite values overflow it.
+    if not torch.isfinite(value.sum()) and not torch.isfinite(value).all():
         raise ValueError(f"{name} contains NaN or infinite values")
     return value

@@ -66,12 +66,12 @@ class Normal(Likelihood):
     def pairwise_log_prob(self, x: Tensor, theta: Tensor) -> Tensor:
         x, theta = _flatten_pair(x, theta)                     # (N, D), (M, D)
         d = x.shape[1]
-        sq_x = (x * x).sum(dim=1, keepdim=True)                # (N, 1)
-        sq_theta = (theta * theta).sum(dim=1)                  # (M,)
-        # ‖x - θ‖² = ‖x‖² + ‖θ‖² - 2 x·θ : one (N, D) @ (D, M) product
-        sq_dist = (sq_x + sq_theta - 2.0 * x @ theta.T).clamp_min(0.0)  # (N, M)
+        sq_x = torch.linalg.vector_norm(x, dim=1, keepdim=True).square()  # (N, 1)
+        sq_theta = torch.linalg.vector_norm(theta, dim=1).square()        # (M,)
+        # ‖x - θ‖² = ‖x‖² + ‖θ‖² - 2 x·θ : one fused (N, D) @ (D, M) product
+        sq_dist = torch.addmm(sq_x + sq_theta, x, theta.T, alpha=-2.0).clamp_min_(0.0)  # (N, M)
         log_norm = 0.5 * d * math.log(2.0 * math.pi * self.sigma**2)
-        return -sq_dist / (2.0 * self.sigma**2) - log_norm
+        return sq_dist.mul_(-0.5 / self.sigma**2).sub_(log_norm)
 
     def sample(self, theta: Tensor) -> Tensor:
         return theta + self.sigma * torch.randn_like(theta)
