@@ -72,3 +72,10 @@ def test_likelihood_type_checked():
 def test_empty_theta_rejected():
     with pytest.raises(ValueError, match="M >= 1"):
         sig_cross_entropy(torch.zeros(2, 1), torch.zeros(0, 1), Normal(1.0))
+
+
+def test_gradient_matches_finite_differences():
+    g = torch.Generator().manual_seed(5)
+    x = torch.randn(6, 3, generator=g, dtype=torch.float64)
+    theta = torch.randn(4, 3, generator=g, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(lambda t: sig_cross_entropy(x, t, Normal(0.8)), (theta,))
