@@ -68,10 +68,14 @@ class Normal(Likelihood):
         d = x.shape[1]
         sq_x = torch.linalg.vector_norm(x, dim=1, keepdim=True).square()  # (N, 1)
         sq_theta = torch.linalg.vector_norm(theta, dim=1).square()        # (M,)
-        # ‖x - θ‖² = ‖x‖² + ‖θ‖² - 2 x·θ : one fused (N, D) @ (D, M) product
-        sq_dist = torch.addmm(sq_x + sq_theta, x, theta.T, alpha=-2.0).clamp_min_(0.0)  # (N, M)
         log_norm = 0.5 * d * math.log(2.0 * math.pi * self.sigma**2)
-        return sq_dist.mul_(-0.5 / self.sigma**2).sub_(log_norm)
+        scale = 0.5 / self.sigma**2
+        # -‖x - θ‖²/(2σ²) - log Z with ‖x - θ‖² = ‖x‖² + ‖θ‖² - 2 x·θ: the constants and norms are
+        # scaled on the (N,) and (M,) vectors, so the (N, M) work is one fused addmm
+        offset = (-scale * sq_x - log_norm) - scale * sq_theta                     # (N, M)
+        log_p = torch.addmm(offset, x, theta.T, alpha=2.0 * scale)                 # (N, M)
+        # rounding can make the expanded ‖x - θ‖² slightly negative; cap at its value for x = θ
+        return log_p.clamp_max_(-log_norm)
 
     def sample(self, theta: Tensor) -> Tensor:
         return theta + self.sigma * torch.randn_like(theta)
