@@ -35,6 +35,7 @@ from ..dcgan import NOISE_DIM, SIZES, dcgan_pair
 from ..likelihoods import Normal
 from ..methods import GAN, GANSI
 from ..metrics.stacked_mnist import DEFAULT_SAMPLES, stacked_mnist_metrics
+from ..plots import show_images
 from ..provenance import provenance, write_result
 from ..runtime import device as default_device
 from ..runtime import pick, profile, seed_everything
@@ -158,26 +159,20 @@ def table_rows(summary: dict[str, dict[str, tuple[float, float]]], label: str) -
 
 def save_sample_grids(runs: list[dict[str, Any]], path: Path, profile_name: str) -> Path:
     """The best and worst run by IS for each method and size, as 8 × 8 grids (paper Figures 4–5)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # no pyplot: never switches the caller's backend
 
     keys = sorted({(r["size"], r["method"]) for r in runs}, key=lambda k: ("SML".index(k[0]), k[1]))
-    fig, axes = plt.subplots(len(keys), 2, figsize=(6, 3 * len(keys)), squeeze=False)
+    fig = Figure(figsize=(6, 3 * len(keys)))
+    axes = fig.subplots(len(keys), 2, squeeze=False)
     for row, (size, method) in enumerate(keys):
         group = sorted((r for r in runs if (r["size"], r["method"]) == (size, method)), key=lambda r: r["is"])
         for col, (name, run) in enumerate((("highest IS", group[-1]), ("lowest IS", group[0]))):
             grid = torch.tensor(run["grid"], dtype=torch.uint8)                 # (64, 3, 28, 28)
-            image = grid.reshape(8, 8, 3, 28, 28).permute(0, 3, 1, 4, 2).reshape(8 * 28, 8 * 28, 3)
-            axes[row, col].imshow(image.numpy())
-            axes[row, col].set_title(f"{method}({size}), {name}: IS {run['is']:.2f}", fontsize=9)
-            axes[row, col].axis("off")
+            show_images(axes[row, col], grid, f"{method}({size}), {name}: IS {run['is']:.2f}")
     fig.suptitle(f"Stacked MNIST samples, {profile_name} profile")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=80)
-    plt.close(fig)
     return path
 
 
