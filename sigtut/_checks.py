@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 from torch import Tensor
 
@@ -37,4 +38,27 @@ def tensor(name: str, value: object, min_dim: int = 1) -> Tensor:
     # when the sum is not finite, which also happens when finite values overflow it.
     if not torch.isfinite(value.sum()) and not torch.isfinite(value).all():
         raise ValueError(f"{name} contains NaN or infinite values")
+    return value
+
+
+def non_negative(name: str, value: float) -> float:
+    """Return ``value`` as a float, raising ValueError unless it is a number >= 0 (NaN is refused)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+        raise ValueError(f"{name} must be a number >= 0, got {value!r}")
+    return float(value)
+
+
+def non_negative_int(name: str, value: int) -> int:
+    """Return ``value`` as an int, raising ValueError unless it is an integer >= 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ValueError(f"{name} must be an int >= 0, got {value!r}")
+    return int(value)
+
+
+def seed(value: int) -> int:
+    """Return a valid seed: TypeError unless an int, ValueError when negative."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"seed must be an int, got {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"seed must be >= 0, got {value}")
     return value

@@ -13,6 +13,8 @@ from typing import TypeVar
 import numpy as np
 import torch
 
+from . import _checks
+
 PROFILES = ("quick", "paper")
 T = TypeVar("T")
 
@@ -54,10 +56,7 @@ def pick(quick: T, paper: T, profile_name: str | None = None) -> T:
 
 def seed_everything(seed: int) -> None:
     """Seed Python, NumPy and torch (all devices) so a CPU run repeats exactly."""
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
+    _checks.seed(seed)
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)

@@ -34,14 +34,6 @@ def _probability(name: str, value: float) -> float:
     return value
 
 
-def _seed(seed: int) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
-    return seed
-
-
 def _as_tensor(values: np.ndarray) -> Tensor:
     return torch.as_tensor(np.asarray(values, dtype=np.float32))
 
@@ -61,7 +53,7 @@ def negative_binomial(n: int, r: float = 2.0, p: float = 0.5, seed: int = 0) -> 
     _checks.positive_int("n", n)
     r = _checks.positive("r", r)
     p = _probability("p", p)
-    rng = np.random.default_rng(_seed(seed))
+    rng = np.random.default_rng(_checks.seed(seed))
     return _as_tensor(rng.negative_binomial(r, p, size=(n, 1)))
 
 
@@ -87,7 +79,7 @@ def poisson_nb_mixture(n: int, seed: int = 0) -> Tensor:
         Tensor of shape (n, 1), float32, non-negative integers.
     """
     _checks.positive_int("n", n)
-    rng = np.random.default_rng(_seed(seed))
+    rng = np.random.default_rng(_checks.seed(seed))
     from_poisson = rng.random(n) < 0.5
     counts = np.where(from_poisson, rng.poisson(POISSON_RATE, size=n), rng.negative_binomial(NB_R, NB_P, size=n))
     return _as_tensor(counts.reshape(n, 1))
@@ -111,7 +103,7 @@ def ring(n: int, radius: float = 2.0, noise_std: float = 0.1, seed: int = 0) -> 
     _checks.positive_int("n", n)
     radius = _checks.positive("radius", radius)
     noise_std = _checks.positive("noise_std", noise_std)
-    rng = np.random.default_rng(_seed(seed))
+    rng = np.random.default_rng(_checks.seed(seed))
     angle = rng.uniform(0.0, 2.0 * math.pi, size=n)
     points = radius * np.stack([np.cos(angle), np.sin(angle)], axis=1)
     return _as_tensor(points + noise_std * rng.standard_normal((n, 2)))

@@ -42,11 +42,9 @@ class GANSI(GAN):
         discriminator: nn.Module | None = None,
     ) -> None:
         super().__init__(data_dim, noise_dim, hidden, disc_hidden, generator, discriminator)
-        if isinstance(lam, bool) or not isinstance(lam, (int, float)) or not lam >= 0:
-            raise ValueError(f"lam must be a number >= 0, got {lam!r}")
         if not isinstance(likelihood, Likelihood):
             raise TypeError(f"likelihood must be a sigtut Likelihood, got {type(likelihood).__name__}")
-        self.lam = float(lam)
+        self.lam = _checks.non_negative("lam", lam)
         self.likelihood = likelihood
         self.n_theta = None if n_theta is None else _checks.positive_int("n_theta", n_theta)
 

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 import torch
 from torch import Tensor, nn
 
+from .. import _checks
 from ..nets import mlp
 from .gan import GAN, generator_loss
 
@@ -48,11 +49,8 @@ class ModeRegularizedGAN(GAN):
         lambda_mode: float = 0.005,
     ) -> None:
         super().__init__(data_dim, noise_dim, hidden, disc_hidden)
-        for name, value in (("lambda_geometric", lambda_geometric), ("lambda_mode", lambda_mode)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-                raise ValueError(f"{name} must be a number >= 0, got {value!r}")
-        self.lambda_geometric = float(lambda_geometric)
-        self.lambda_mode = float(lambda_mode)
+        self.lambda_geometric = _checks.non_negative("lambda_geometric", lambda_geometric)
+        self.lambda_mode = _checks.non_negative("lambda_mode", lambda_mode)
         self.encoder = mlp(data_dim, hidden, noise_dim)
 
     def optimizer_groups(self) -> dict[str, Iterable[nn.Parameter]]:

@@ -20,6 +20,7 @@ import torch
 from torch import Tensor
 from torch.func import functional_call
 
+from .. import _checks
 from .gan import GAN, discriminator_loss, generator_loss
 
 
@@ -47,9 +48,7 @@ class UnrolledGAN(GAN):
         unroll_steps: int = 5,
     ) -> None:
         super().__init__(data_dim, noise_dim, hidden, disc_hidden)
-        if isinstance(unroll_steps, bool) or not isinstance(unroll_steps, int) or unroll_steps < 0:
-            raise ValueError(f"unroll_steps must be an int >= 0, got {unroll_steps!r}")
-        self.unroll_steps = unroll_steps
+        self.unroll_steps = _checks.non_negative_int("unroll_steps", unroll_steps)
 
     def unrolled_parameters(self, x: Tensor, z: Tensor, opt: torch.optim.Optimizer) -> dict[str, Tensor]:
         """θ_D^K: K differentiable Adam steps of D on (x, G(z)), as functions of the generator's parameters."""

@@ -14,6 +14,8 @@ import torch
 from scipy.stats import chi2
 from torch import Tensor
 
+from .. import _checks
+
 ArrayLike = Tensor | np.ndarray
 
 
@@ -86,8 +88,7 @@ def mode_metrics(
         raise ValueError(f"weights must have {k} entries (one per centre), got {w.shape[0]}")
     if (w < 0).any() or abs(w.sum() - 1.0) > 1e-6:
         raise ValueError(f"weights must be non-negative and sum to 1, got sum {w.sum():.6g}")
-    if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 0:
-        raise ValueError(f"min_count must be an int >= 0, got {min_count!r}")
+    min_count = _checks.non_negative_int("min_count", min_count)
     labels = assign_modes(samples, c, std, radius)
     n = labels.shape[0]
     if n == 0:
