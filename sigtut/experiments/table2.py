@@ -157,6 +157,16 @@ def table_rows(summary: dict[str, dict[str, tuple[float, float]]], label: str) -
             for key in summary]
 
 
+def result_rows(real: dict[str, float], summary: dict[str, Any], paper: dict[str, Any], profile_name: str) -> list[dict[str, str]]:
+    """Table 2 as printable rows: the real-data limit, then ours and the paper's row for each model."""
+    rows = [{"model": "Real Stacked MNIST", "source": "limit",
+             **{HEADERS[m]: f"{real[m]:.1f}" if m == "modes" else f"{real[m]:.2f}" for m in METRICS}}]
+    for key in summary:
+        rows += table_rows({key: summary[key]}, f"ours ({profile_name})")
+        rows += table_rows({key: paper[key]}, "paper")
+    return rows
+
+
 def save_sample_grids(runs: list[dict[str, Any]], path: Path, profile_name: str) -> Path:
     """The best and worst run by IS for each method and size, as 8 × 8 grids (paper Figures 4–5)."""
     from matplotlib.figure import Figure  # no pyplot: never switches the caller's backend
@@ -201,11 +211,7 @@ def main(argv: list[str]) -> int:
     wall = time.perf_counter() - start
 
     summary = summarise(runs)
-    rows = [{"model": "Real Stacked MNIST", "source": "limit",
-             **{HEADERS[m]: f"{real[m]:.1f}" if m == "modes" else f"{real[m]:.2f}" for m in METRICS}}]
-    for key in summary:
-        rows += table_rows({key: summary[key]}, f"ours ({profile_name})")
-        rows += table_rows({key: PAPER_TABLE2[key]}, "paper")
+    rows = result_rows(real, summary, PAPER_TABLE2, profile_name)
     print(f"Table 2, {profile_name} profile: {len(runs)} runs of {settings.steps} steps, "
           f"{settings.n_eval} samples each, {wall:.0f} s on {dev}")
     print(format_table(rows, ["model", "source", *HEADERS.values()]))
