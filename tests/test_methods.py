@@ -17,7 +17,7 @@ GRID = mixture_of("grid")
 
 def _train(name: str, steps: int = 4, seed: int = 0):
     torch.manual_seed(seed)
-    model = build(name, GRID)
+    model = build(name, GRID, steps)
     history = fit(model, mixture_sampler(GRID), steps=steps, batch_size=32,
                   lr=learning_rates(model, PROFILES["quick"]), seed=seed, device="cpu", progress=False)
     return model, history

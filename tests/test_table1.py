@@ -67,3 +67,38 @@ def test_compare_with_paper_flags_disagreement():
     assert table1.compare_with_paper({**fake, "dataset": "ring"}) == []
     assert set(table1.stored_status()) == {"results/table1-grid.json", "results/table1-ring.json",
                                            "results/table1-grid-quick.json", "results/table1-ring-quick.json"}
+
+
+def test_sig_schedule_starts_at_a_quarter_spacing_and_ends_at_the_std():
+    grid, ring = table1.mixture_of("grid"), table1.mixture_of("ring")
+    s = table1.sig_schedule(grid, 1000)
+    assert s(0) == pytest.approx(0.5) and s(600) == pytest.approx(0.05) and s.steps == 600
+    r = table1.sig_schedule(ring, 1000)
+    assert r(0) == pytest.approx(0.25 * 2 * torch.sin(torch.tensor(torch.pi / 8)).item(), rel=1e-5)
+    assert r(10**6) == pytest.approx(0.01)
+    sig = table1.build("SIG", grid, 1000)
+    assert sig.sigma_schedule == s
+    with pytest.raises(ValueError, match="steps"):
+        table1.build("SIG", grid, 0)
+
+
+def test_merge_adds_methods_and_keeps_every_part(tmp_path, monkeypatch):
+    monkeypatch.setattr(table1, "RESULTS", tmp_path)
+    monkeypatch.setitem(table1.PROFILES, "quick", table1.Profile(steps=2, batch_size=16, seeds=1))
+    assert cli(["reproduce", "table1", "--profile", "quick", "--methods", "VAE", "--dataset", "ring", "--merge"]) == 0
+    assert cli(["reproduce", "table1", "--profile", "quick", "--methods", "SIG", "--dataset", "ring", "--merge"]) == 0
+    stored = table1.load("ring", "quick")
+    assert list(stored["summary"]) == ["VAE", "SIG"]                    # the order of METHODS
+    assert [p["methods"] for p in stored["parts"]] == [["VAE"], ["SIG"]]
+    assert stored["wall_seconds"] == pytest.approx(sum(p["wall_seconds"] for p in stored["parts"]), abs=0.02)
+    # re-running a method replaces its runs instead of adding a second copy
+    assert cli(["reproduce", "table1", "--profile", "quick", "--methods", "VAE", "--dataset", "ring", "--merge"]) == 0
+    stored = table1.load("ring", "quick")
+    assert sum(r["method"] == "VAE" for r in stored["runs"]) == 1 and len(stored["parts"]) == 3
+
+
+def test_merge_refuses_a_different_setup():
+    a = table1.run("ring", ["VAE"], [0], "quick", processes=1, steps=2)
+    b = table1.run("ring", ["SIG"], [0], "quick", processes=1, steps=3)
+    with pytest.raises(ValueError, match="steps"):
+        table1.merge(table1.merge(None, a), b)

@@ -16,6 +16,11 @@ Profiles (the SIG paper states none of these settings; see the mode-collapse cha
   generators/encoders and 1e-4 for discriminators — the 2-D setting of Metz et al.'s
   unrolled-GAN reference code, which VEEGAN follows for its unrolled baseline.
 - ``quick``: the same settings with 1,500 steps and batch 256, two seeds by default.
+
+SIG anneals its σ from a quarter of the distance between neighbouring centres down to the
+components' std over the first 60% of the steps (:mod:`sigtut.annealing` says why).
+``--merge`` adds the methods of one call to the stored result, so the paper profile can be
+run a few methods at a time (:func:`merge`).
 """
 from __future__ import annotations
 
@@ -30,6 +35,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from .. import _checks
+from ..annealing import GeometricAnnealing
 from ..data.mixtures import Mixture, gmm_grid, gmm_ring
 from ..likelihoods import Normal
 from ..methods import BMSVAEGAN, GAN, GANSI, SIG, VAE, VEEGAN, GenerativeMethod, ModeRegularizedGAN, UnrolledGAN
@@ -65,17 +72,31 @@ PROFILES = {"quick": Profile(steps=1_500, batch_size=256, seeds=2), "paper": Pro
 # the θ's sit on the modes, so λ = 1 puts both terms "on the same scale" (paper Section 3).
 GAN_SI_LAMBDA = 1.0
 
-# name -> builder(data_dim, std of the mixture). σ of SIG / GAN-SI / the decoders = the mixture's std,
-# so that the ideal implicit distribution is the K point masses at the centres.
-BUILDERS: dict[str, Callable[[int, float], GenerativeMethod]] = {
-    "GAN": lambda d, std: GAN(d, NOISE_DIM),
-    "VAE": lambda d, std: VAE(d, NOISE_DIM, sigma=std),
-    "VEEGAN": lambda d, std: VEEGAN(d, NOISE_DIM),
-    "Unrolled GAN": lambda d, std: UnrolledGAN(d, NOISE_DIM, unroll_steps=5),
-    "MDGAN": lambda d, std: ModeRegularizedGAN(d, NOISE_DIM, lambda_geometric=0.005, lambda_mode=0.005),
-    "BMS-VAE-GAN": lambda d, std: BMSVAEGAN(d, NOISE_DIM, n_samples=10, sigma=std),
-    "SIG": lambda d, std: SIG(d, Normal(std), NOISE_DIM, n_theta=512),
-    "GAN-SI": lambda d, std: GANSI.gaussian(d, GAN_SI_LAMBDA, std, noise_dim=NOISE_DIM),
+# SIG anneals σ (sigtut.annealing): from a quarter of the distance between neighbouring centres
+# (0.5 on the grid, 0.19 on the ring) down to the mixture's std over the first 60% of the steps.
+ANNEAL_START = 0.25     # × the smallest distance between two centres
+ANNEAL_SHARE = 0.6      # share of the training steps spent shrinking σ
+
+
+def sig_schedule(mixture: Mixture, steps: int) -> GeometricAnnealing:
+    """SIG's σ path on a mixture: 0.25 × nearest-centre distance → the components' std over 60% of ``steps``."""
+    spacing = float(torch.pdist(mixture.centers).min())
+    return GeometricAnnealing(ANNEAL_START * spacing, mixture.std, int(ANNEAL_SHARE * steps))
+
+
+# name -> builder(mixture, training steps). σ of GAN-SI and of the decoders = the mixture's std, so
+# that the ideal implicit distribution is the K point masses at the centres; SIG reaches the same σ
+# by annealing (the mode-collapse chapter shows why a fixed σ = std stalls).
+BUILDERS: dict[str, Callable[[Mixture, int], GenerativeMethod]] = {
+    "GAN": lambda mix, steps: GAN(2, NOISE_DIM),
+    "VAE": lambda mix, steps: VAE(2, NOISE_DIM, sigma=mix.std),
+    "VEEGAN": lambda mix, steps: VEEGAN(2, NOISE_DIM),
+    "Unrolled GAN": lambda mix, steps: UnrolledGAN(2, NOISE_DIM, unroll_steps=5),
+    "MDGAN": lambda mix, steps: ModeRegularizedGAN(2, NOISE_DIM, lambda_geometric=0.005, lambda_mode=0.005),
+    "BMS-VAE-GAN": lambda mix, steps: BMSVAEGAN(2, NOISE_DIM, n_samples=10, sigma=mix.std),
+    "SIG": lambda mix, steps: SIG(2, Normal(mix.std), NOISE_DIM, n_theta=512,
+                                  sigma_schedule=sig_schedule(mix, steps)),
+    "GAN-SI": lambda mix, steps: GANSI.gaussian(2, GAN_SI_LAMBDA, mix.std, noise_dim=NOISE_DIM),
 }
 METHODS = tuple(BUILDERS)
 
@@ -114,11 +135,12 @@ def mixture_sampler(mixture: Mixture) -> Callable[[int, torch.Generator], Tensor
     return draw
 
 
-def build(method: str, mixture: Mixture) -> GenerativeMethod:
-    """A fresh, untrained ``method`` (one of :data:`METHODS`) sized for ``mixture``."""
+def build(method: str, mixture: Mixture, steps: int) -> GenerativeMethod:
+    """A fresh, untrained ``method`` (one of :data:`METHODS`) for ``mixture``, to be trained for ``steps``."""
     if method not in BUILDERS:
         raise ValueError(f"method must be one of {list(BUILDERS)}, got {method!r}")
-    return BUILDERS[method](mixture.centers.shape[1], mixture.std)
+    _checks.positive_int("steps", steps)
+    return BUILDERS[method](mixture, steps)
 
 
 def score(samples: Tensor, mixture: Mixture) -> dict[str, float]:
@@ -138,7 +160,7 @@ def train_and_score(method: str, dataset: str, seed: int, prof: Profile, n_sampl
     """Train one method on one data set with one seed; return its metrics, wall time and figure samples."""
     mixture = mixture_of(dataset)
     seed_everything(seed)
-    model = build(method, mixture)
+    model = build(method, mixture, prof.steps)
     start = time.perf_counter()
     history = fit(model, mixture_sampler(mixture), steps=prof.steps, batch_size=prof.batch_size,
                   lr=learning_rates(model, prof), betas=prof.betas, seed=seed, device="cpu", progress=False)
@@ -301,6 +323,39 @@ def run(dataset: str, methods: Sequence[str], seeds: Sequence[int], profile_name
     }
 
 
+PROVENANCE_KEYS = ("command", "commit", "device", "seeds", "wall_seconds", "versions")
+
+
+def merge(stored: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    """Add the runs of ``new`` (some methods) to a ``stored`` result of the same set-up, for runs made in parts.
+
+    The paper profile of all eight methods takes CPU-hours; ``reproduce table1 --merge`` lets it be
+    run a few methods at a time. Runs of the methods in ``new`` replace any stored runs of those
+    methods; the others are kept. The merged result lists every part's own provenance and methods
+    under ``parts``; its top-level ``command``, ``commit``, ``device`` and ``versions`` are the newest
+    part's and its ``wall_seconds`` is the sum over parts.
+
+    Raises:
+        ValueError: when data set, profile, steps, batch size, optimiser or seeds differ.
+    """
+    def part(result: dict[str, Any]) -> dict[str, Any]:
+        return {"methods": list(result["summary"]), **{k: result[k] for k in PROVENANCE_KEYS}}
+
+    if stored is None:
+        return {**new, "parts": [part(new)]}
+    for key in ("dataset", "profile", "steps", "batch_size", "lr", "betas", "seeds"):
+        if stored[key] != new[key]:
+            raise ValueError(f"cannot merge: {key} differs (stored {stored[key]!r}, new {new[key]!r})")
+    parts = [*stored.get("parts", [part(stored)]), part(new)]
+    new_methods = set(new["summary"])
+    runs = [r for r in stored["runs"] if r["method"] not in new_methods] + new["runs"]
+    methods = [m for m in METHODS if any(r["method"] == m for r in runs)]
+    runs.sort(key=lambda r: (methods.index(r["method"]), r["seed"]))
+    merged = {**new, "summary": summarise(runs, methods), "runs": runs, "parts": parts}
+    merged["wall_seconds"] = round(sum(p["wall_seconds"] for p in parts), 2)
+    return merged
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sigtut reproduce table1", description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", choices=sorted(DATASETS), default="grid")
@@ -309,12 +364,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=None, help="number of seeds (default: 2 quick, 5 paper)")
     parser.add_argument("--profile", choices=sorted(PROFILES), default=None, help="default: $SIGTUT_PROFILE or quick")
     parser.add_argument("--processes", type=int, default=None, help="parallel processes (default: CPU cores)")
+    parser.add_argument("--merge", action="store_true",
+                        help="add these methods to the stored result of the same profile instead of replacing it")
     args = parser.parse_args(argv)
     profile_name = args.profile or active_profile()
     n_seeds = args.seeds if args.seeds is not None else PROFILES[profile_name].seeds
     if n_seeds < 1:
         parser.error(f"--seeds must be >= 1, got {n_seeds}")
     result = run(args.dataset, args.methods, list(range(n_seeds)), profile_name, args.processes)
+    if args.merge:
+        result = merge(load(args.dataset, profile_name), result)
     print(table_text(result))
     path = write_result(result_path(args.dataset, profile_name), result)
     plot_samples(result, path=result_path(args.dataset, profile_name, "png"))
