@@ -7,7 +7,7 @@ Trains DCGAN (eq. 10) and DCGAN-SI (eqs. 11–12) with the same Appendix C netwo
 each size and seed, scores ``n_eval`` samples of each with the Stacked MNIST metrics
 (eq. 13 and the rest of Table 2), prints mean ± standard error beside the paper's numbers
 and the row of real Stacked MNIST images (the limit), and writes the results with
-provenance to ``results/table2.json`` (paper profile) or ``results/table2_quick.json``,
+provenance to ``results/table2.json`` (paper profile) or ``results/table2-quick.json``,
 with the sample grids of the best and worst run by IS (the paper's Figures 4–5) beside it.
 
 Settings the paper leaves open (our choices, also in ``PROFILES``):
@@ -192,14 +192,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seeds", type=int, default=None, help="runs per method and size (quick 2, paper 5)")
     parser.add_argument("--profile", choices=list(PROFILES), default=None, help="default: SIGTUT_PROFILE or quick")
     parser.add_argument("--processes", type=int, default=None, help="parallel runs (default: CPU cores; 1 on a GPU)")
-    parser.add_argument("--out", default=None, help="results file (default results/table2.json, or _quick)")
+    parser.add_argument("--out", default=None, help="results file (default results/table2.json, or table2-quick.json)")
     args = parser.parse_args(argv)
     profile_name = args.profile or profile()
     settings = PROFILES[profile_name]
     n_seeds = args.seeds if args.seeds is not None else settings.seeds
     if n_seeds < 1:
         parser.error(f"--seeds must be >= 1, got {n_seeds}")
-    out = Path(args.out or pick(quick="results/table2_quick.json", paper="results/table2.json", profile_name=profile_name))
+    out = Path(args.out or pick(quick="results/table2-quick.json", paper="results/table2.json", profile_name=profile_name))
     dev = default_device()
     processes = args.processes if args.processes is not None else (1 if dev.type != "cpu" else None)
 
@@ -216,7 +216,7 @@ def main(argv: list[str]) -> int:
           f"{settings.n_eval} samples each, {wall:.0f} s on {dev}")
     print(format_table(rows, ["model", "source", *HEADERS.values()]))
 
-    grid_path = save_sample_grids(runs, out.with_name(out.stem + "_samples.png"), profile_name)
+    grid_path = save_sample_grids(runs, out.with_name(out.stem + "-samples.png"), profile_name)
     payload = {
         **provenance(list(range(n_seeds)), wall, dev),
         "profile": profile_name,
