@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shlex
 import subprocess
 import sys
 from importlib import metadata
@@ -46,7 +47,8 @@ def library_versions() -> dict[str, str]:
 def provenance(seeds: list[int], wall_seconds: float, dev: torch.device, command: str | None = None) -> dict[str, Any]:
     """The provenance fields every ``results/*.json`` carries."""
     return {
-        "command": command if command is not None else " ".join(["python -m sigtut", *sys.argv[1:]]),
+        # shlex.join quotes arguments with spaces (e.g. --methods "Unrolled GAN") so the command can be re-run
+        "command": command if command is not None else "python -m sigtut " + shlex.join(sys.argv[1:]),
         "commit": git_commit(),
         "device": device_description(dev),
         "seeds": list(seeds),

@@ -102,3 +102,10 @@ def test_merge_refuses_a_different_setup():
     b = table1.run("ring", ["SIG"], [0], "quick", processes=1, steps=3)
     with pytest.raises(ValueError, match="steps"):
         table1.merge(table1.merge(None, a), b)
+
+
+def test_stored_command_quotes_method_names_with_spaces(monkeypatch):
+    from sigtut.provenance import provenance
+    monkeypatch.setattr("sys.argv", ["sigtut", "reproduce", "table1", "--methods", "Unrolled GAN", "SIG"])
+    assert provenance([0], 1.0, torch.device("cpu"))["command"] == \
+        "python -m sigtut reproduce table1 --methods 'Unrolled GAN' SIG"
