@@ -96,6 +96,8 @@ BUILDERS: dict[str, Callable[[Mixture, int], GenerativeMethod]] = {
     "BMS-VAE-GAN": lambda mix, steps: BMSVAEGAN(2, NOISE_DIM, n_samples=10, sigma=mix.std),
     "SIG": lambda mix, steps: SIG(2, Normal(mix.std), NOISE_DIM, n_theta=512,
                                   sigma_schedule=sig_schedule(mix, steps)),
+    # the ablation: SIG exactly as the paper describes it, σ fixed at the components' std
+    "SIG (fixed σ)": lambda mix, steps: SIG(2, Normal(mix.std), NOISE_DIM, n_theta=512),
     "GAN-SI": lambda mix, steps: GANSI.gaussian(2, GAN_SI_LAMBDA, mix.std, noise_dim=NOISE_DIM),
 }
 METHODS = tuple(BUILDERS)
