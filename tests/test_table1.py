@@ -109,3 +109,13 @@ def test_stored_command_quotes_method_names_with_spaces(monkeypatch):
     monkeypatch.setattr("sys.argv", ["sigtut", "reproduce", "table1", "--methods", "Unrolled GAN", "SIG"])
     assert provenance([0], 1.0, torch.device("cpu"))["command"] == \
         "python -m sigtut reproduce table1 --methods 'Unrolled GAN' SIG"
+
+
+def test_pending_and_provenance_text_list_every_part():
+    a = table1.run("ring", ["VAE"], [0], "quick", processes=1, steps=2)
+    b = table1.run("ring", ["SIG"], [0], "quick", processes=1, steps=2)
+    merged = table1.merge(table1.merge(None, a), b)
+    assert table1.pending(merged) == [m for m in table1.METHODS if m not in ("VAE", "SIG")]
+    assert table1.pending(None) == list(table1.METHODS)
+    lines = table1.provenance_text(merged).splitlines()
+    assert len(lines) == 2 and lines[0].lstrip().startswith("VAE:") and lines[1].lstrip().startswith("SIG:")

@@ -358,6 +358,19 @@ def merge(stored: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def pending(result: dict[str, Any] | None) -> list[str]:
+    """The methods of :data:`METHODS` that a stored result does not hold yet (all of them for None)."""
+    have = set(result["summary"]) if result is not None else set()
+    return [m for m in METHODS if m not in have]
+
+
+def provenance_text(result: dict[str, Any]) -> str:
+    """One line per part of a stored result: its methods, command, commit, device and wall time."""
+    parts = result.get("parts") or [{"methods": list(result["summary"]), **{k: result[k] for k in PROVENANCE_KEYS}}]
+    return "\n".join(f"  {', '.join(p['methods'])}: `{p['command']}` at commit {p['commit'][:12]} on {p['device']}, "
+                     f"{p['wall_seconds']:.0f} s" for p in parts)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sigtut reproduce table1", description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", choices=sorted(DATASETS), default="grid")
