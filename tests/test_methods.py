@@ -6,7 +6,7 @@ import torch
 
 from sigtut import fit
 from sigtut.data import gmm_grid
-from sigtut.methods import BMSVAEGAN, GAN, VAE, VEEGAN, ModeRegularizedGAN, UnrolledGAN
+from sigtut.methods import BMSVAEGAN, GAN, VAE, VEEGAN, ManifoldDiffusionGAN, ModeRegularizedGAN, UnrolledGAN
 from sigtut.methods.gan import generator_loss
 from sigtut.methods.vae import gaussian_kl_to_standard
 from sigtut.experiments.table1 import METHODS, build, learning_rates, PROFILES, mixture_of, mixture_sampler, score
@@ -97,6 +97,34 @@ def test_mode_regulariser_geometric_term_is_the_reconstruction_error():
     adversarial = generator_loss(model.discriminator(model.generate(8)))
     recon = ((x - model.reconstruct(x)) ** 2).sum(-1).mean()
     assert torch.allclose(total - adversarial, recon, atol=1e-6)
+
+
+def test_mdgan_step_updates_each_player_on_its_own_loss():
+    """Manifold step: D1 (x vs G(E(x))), then G and E; diffusion step: D2 (G(E(x)) vs G(z)), then G only."""
+    torch.manual_seed(0)
+    model = ManifoldDiffusionGAN(2, noise_dim=3, hidden=(8,), disc_hidden=(8,), lam=0.5)
+    groups = model.optimizer_groups()
+    opts = {k: torch.optim.SGD(v, lr=0.1) for k, v in groups.items()}
+    before = {name: p.detach().clone() for name, p in model.named_parameters()}
+    x = torch.randn(16, 2)
+    # the manifold loss is the reconstruction error plus λ·(−log D1(G(E(x))))
+    recon = model.reconstruct(x)
+    expected = ((x - recon) ** 2).sum(-1).mean() + 0.5 * generator_loss(model.discriminator(recon))
+    assert torch.allclose(model.regularizers(x), expected, atol=1e-6)
+    losses = model.training_step(x, opts)
+    assert set(losses) == {"d1", "g_manifold", "d2", "g_diffusion"}
+    assert all(math.isfinite(float(v)) for v in losses.values())
+    moved = {name.split(".")[0] for name, p in model.named_parameters() if not torch.equal(p, before[name])}
+    assert moved == {"generator", "encoder", "discriminator", "diffusion_discriminator"}
+
+
+def test_mdgan_encoder_gets_no_gradient_from_the_diffusion_step():
+    torch.manual_seed(0)
+    model = ManifoldDiffusionGAN(2, noise_dim=3, hidden=(8,), disc_hidden=(8,))
+    loss = generator_loss(model.diffusion_discriminator(model.generate(8)))
+    loss.backward()
+    assert all(p.grad is None for p in model.encoder.parameters())
+    assert all(p.grad is not None for p in model.generator.parameters())
 
 
 def test_bms_reconstruction_keeps_only_the_best_of_t_draws():

@@ -3,12 +3,12 @@ from .base import GenerativeMethod
 from .bms import BMSVAEGAN
 from .gan import GAN
 from .gan_si import GANSI
-from .mdgan import ModeRegularizedGAN
+from .mdgan import ManifoldDiffusionGAN, ModeRegularizedGAN
 from .sig import SIG
 from .unrolled import UnrolledGAN
 from .vae import VAE
 from .veegan import VEEGAN
 
 __all__ = [
-    "BMSVAEGAN", "GAN", "GANSI", "GenerativeMethod", "ModeRegularizedGAN", "SIG", "UnrolledGAN", "VAE", "VEEGAN",
+    "BMSVAEGAN", "GAN", "GANSI", "GenerativeMethod", "ManifoldDiffusionGAN", "ModeRegularizedGAN", "SIG", "UnrolledGAN", "VAE", "VEEGAN",
 ]
