@@ -95,6 +95,8 @@ def test_merge_adds_methods_and_keeps_every_part(tmp_path, monkeypatch):
     assert cli(["reproduce", "table1", "--profile", "quick", "--methods", "VAE", "--dataset", "ring", "--merge"]) == 0
     stored = table1.load("ring", "quick")
     assert sum(r["method"] == "VAE" for r in stored["runs"]) == 1 and len(stored["parts"]) == 3
+    assert stored["parts"][0]["replaced_later"] == ["VAE"] and "replaced_later" not in stored["parts"][1]
+    assert "runs of VAE replaced by a later part" in table1.provenance_text(stored).splitlines()[0]
 
 
 def test_merge_refuses_a_different_setup():

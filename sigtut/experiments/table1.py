@@ -39,7 +39,8 @@ from .. import _checks
 from ..annealing import GeometricAnnealing
 from ..data.mixtures import Mixture, gmm_grid, gmm_ring
 from ..likelihoods import Normal
-from ..methods import BMSVAEGAN, GAN, GANSI, SIG, VAE, VEEGAN, GenerativeMethod, ModeRegularizedGAN, UnrolledGAN
+from ..methods import (BMSVAEGAN, GAN, GANSI, SIG, VAE, VEEGAN, GenerativeMethod, ManifoldDiffusionGAN,
+                       ModeRegularizedGAN, UnrolledGAN)
 from ..metrics.modes import mode_metrics
 from ..provenance import provenance, read_result, write_result
 from ..runtime import profile as active_profile
@@ -92,7 +93,8 @@ BUILDERS: dict[str, Callable[[Mixture, int], GenerativeMethod]] = {
     "VAE": lambda mix, steps: VAE(2, NOISE_DIM, sigma=mix.std),
     "VEEGAN": lambda mix, steps: VEEGAN(2, NOISE_DIM),
     "Unrolled GAN": lambda mix, steps: UnrolledGAN(2, NOISE_DIM, unroll_steps=5),
-    "MDGAN": lambda mix, steps: ModeRegularizedGAN(2, NOISE_DIM, lambda_geometric=0.005, lambda_mode=0.005),
+    "Reg-GAN": lambda mix, steps: ModeRegularizedGAN(2, NOISE_DIM, lambda_geometric=0.005, lambda_mode=0.005),
+    "MDGAN": lambda mix, steps: ManifoldDiffusionGAN(2, NOISE_DIM, lam=1.0),
     "BMS-VAE-GAN": lambda mix, steps: BMSVAEGAN(2, NOISE_DIM, n_samples=10, sigma=mix.std),
     "SIG": lambda mix, steps: SIG(2, Normal(mix.std), NOISE_DIM, n_theta=512,
                                   sigma_schedule=sig_schedule(mix, steps)),
@@ -275,9 +277,8 @@ def plot_samples(result: dict[str, Any], seed_index: int = 0, path: str | Path |
         ax.set_aspect("equal")
     for ax in list(axes.flat)[len(panels):]:
         ax.axis("off")
-    full = [m for m, s in result["summary"].items() if s["modes"][0] == k]
-    fig.suptitle(f"{result['dataset']}, seed {seed}: {len(full)} of {len(methods)} methods cover all {k} modes on "
-                 f"average over seeds ({', '.join(full) or 'none'}); red × = true centres")
+    fig.suptitle(f"{result['dataset']}, {result['profile']} profile, seed {seed}: panel titles give that seed's modes "
+                 f"(SIG convention); red × = true centres", fontsize=10 if cols >= 4 else 8)
     fig.tight_layout()
     if path is not None:
         fig.savefig(path, dpi=110)
@@ -334,7 +335,7 @@ def merge(stored: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
     The paper profile of all eight methods takes CPU-hours; ``reproduce table1 --merge`` lets it be
     run a few methods at a time. Runs of the methods in ``new`` replace any stored runs of those
     methods; the others are kept. The merged result lists every part's own provenance and methods
-    under ``parts``; its top-level ``command``, ``commit``, ``device`` and ``versions`` are the newest
+    under ``parts`` (a part whose runs a later part replaced names them in ``replaced_later``); its top-level ``command``, ``commit``, ``device`` and ``versions`` are the newest
     part's and its ``wall_seconds`` is the sum over parts.
 
     Raises:
@@ -348,8 +349,12 @@ def merge(stored: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
     for key in ("dataset", "profile", "steps", "batch_size", "lr", "betas", "seeds"):
         if stored[key] != new[key]:
             raise ValueError(f"cannot merge: {key} differs (stored {stored[key]!r}, new {new[key]!r})")
-    parts = [*stored.get("parts", [part(stored)]), part(new)]
     new_methods = set(new["summary"])
+    parts = []
+    for p in stored.get("parts", [part(stored)]):
+        replaced = sorted(set(p["methods"]) & new_methods | set(p.get("replaced_later", [])))
+        parts.append({**p, "replaced_later": replaced} if replaced else p)
+    parts.append(part(new))
     runs = [r for r in stored["runs"] if r["method"] not in new_methods] + new["runs"]
     methods = [m for m in METHODS if any(r["method"] == m for r in runs)]
     runs.sort(key=lambda r: (methods.index(r["method"]), r["seed"]))
@@ -368,7 +373,9 @@ def provenance_text(result: dict[str, Any]) -> str:
     """One line per part of a stored result: its methods, command, commit, device and wall time."""
     parts = result.get("parts") or [{"methods": list(result["summary"]), **{k: result[k] for k in PROVENANCE_KEYS}}]
     return "\n".join(f"  {', '.join(p['methods'])}: `{p['command']}` at commit {p['commit'][:12]} on {p['device']}, "
-                     f"{p['wall_seconds']:.0f} s" for p in parts)
+                     f"{p['wall_seconds']:.0f} s"
+                     + (f" (runs of {', '.join(p['replaced_later'])} replaced by a later part)"
+                        if p.get("replaced_later") else "") for p in parts)
 
 
 def main(argv: list[str] | None = None) -> int:
