@@ -8,6 +8,14 @@ import torch
 from torch import Tensor, nn
 
 
+def optimizer_step(opt: torch.optim.Optimizer, loss: Tensor) -> Tensor:
+    """Zero the gradients of ``opt``'s parameters, back-propagate ``loss``, step; return the detached loss."""
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+    return loss.detach()
+
+
 class GenerativeMethod(nn.Module, ABC):
     """A generative model that ``fit`` can train.
 
@@ -28,12 +36,7 @@ class GenerativeMethod(nn.Module, ABC):
 
     def training_step(self, x: Tensor, optimizers: dict[str, torch.optim.Optimizer]) -> dict[str, Tensor]:
         """One update on mini-batch x; returns the (detached) losses by name."""
-        opt = optimizers["model"]
-        opt.zero_grad(set_to_none=True)
-        value = self.loss(x)
-        value.backward()
-        opt.step()
-        return {"loss": value.detach()}
+        return {"loss": optimizer_step(optimizers["model"], self.loss(x))}
 
     def noise(self, n: int) -> Tensor:
         """n draws of the generator's input noise z ~ N(0, I), on the method's device."""

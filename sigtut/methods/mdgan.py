@@ -27,6 +27,7 @@ from torch import Tensor, nn
 
 from .. import _checks
 from ..nets import mlp
+from .base import optimizer_step
 from .gan import GAN, discriminator_loss, generator_loss
 
 
@@ -128,24 +129,17 @@ class ManifoldDiffusionGAN(ModeRegularizedGAN):
             "discriminator": list(self.discriminator.parameters()) + list(self.diffusion_discriminator.parameters()),
         }
 
-    @staticmethod
-    def _update(opt: torch.optim.Optimizer, loss: Tensor) -> Tensor:
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        return loss.detach()
-
     def training_step(self, x: Tensor, optimizers: dict[str, torch.optim.Optimizer]) -> dict[str, Tensor]:
         opt_g, opt_d = optimizers["generator"], optimizers["discriminator"]
         d1, d2 = self.discriminator, self.diffusion_discriminator
         # manifold step: D1 on x against G(E(x)), then G and E on reconstruction + λ·(−log D1(G(E(x))))
         with torch.no_grad():
             recon = self.generator(self.encoder(x))                               # (n, d)
-        d1_loss = self._update(opt_d, discriminator_loss(d1(x), d1(recon)))
-        g_manifold = self._update(opt_g, self.regularizers(x))
+        d1_loss = optimizer_step(opt_d, discriminator_loss(d1(x), d1(recon)))
+        g_manifold = optimizer_step(opt_g, self.regularizers(x))
         # diffusion step: D2 on G(E(x)) (as "real") against G(z), then G on −log D2(G(z))
         with torch.no_grad():
             recon, fake = self.generator(self.encoder(x)), self.generate(x.shape[0])
-        d2_loss = self._update(opt_d, discriminator_loss(d2(recon), d2(fake)))
-        g_diffusion = self._update(opt_g, generator_loss(d2(self.generate(x.shape[0]))))
+        d2_loss = optimizer_step(opt_d, discriminator_loss(d2(recon), d2(fake)))
+        g_diffusion = optimizer_step(opt_g, generator_loss(d2(self.generate(x.shape[0]))))
         return {"d1": d1_loss, "g_manifold": g_manifold, "d2": d2_loss, "g_diffusion": g_diffusion}
