@@ -121,3 +121,18 @@ def test_pending_and_provenance_text_list_every_part():
     assert table1.pending(None) == list(table1.METHODS)
     lines = table1.provenance_text(merged).splitlines()
     assert len(lines) == 2 and lines[0].lstrip().startswith("VAE:") and lines[1].lstrip().startswith("SIG:")
+
+
+def test_steps_override_writes_its_own_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(table1, "RESULTS", tmp_path)
+    monkeypatch.setitem(table1.PROFILES, "quick", table1.Profile(steps=2, batch_size=16, seeds=1))
+    assert table1.result_path("grid", "quick", steps=2) == tmp_path / "table1-grid-quick.json"   # the profile's own
+    assert cli(["reproduce", "table1", "--profile", "quick", "--methods", "SIG", "--dataset", "ring",
+                "--steps", "3"]) == 0
+    stored = table1.load("ring", "quick", steps=3)
+    assert stored["steps"] == 3 and (tmp_path / "table1-ring-quick-3steps.png").exists()
+    assert table1.load("ring", "quick") is None                  # the profile's file is untouched
+    with pytest.raises(SystemExit):
+        cli(["reproduce", "table1", "--profile", "quick", "--steps", "0"])
+    with pytest.raises(ValueError, match="steps"):
+        table1.result_path("grid", "quick", steps=-5)

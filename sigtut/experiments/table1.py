@@ -20,7 +20,9 @@ Profiles (the SIG paper states none of these settings; see the mode-collapse cha
 SIG anneals its σ from a quarter of the distance between neighbouring centres down to the
 components' std over the first 60% of the steps (:mod:`sigtut.annealing` says why).
 ``--merge`` adds the methods of one call to the stored result, so the paper profile can be
-run a few methods at a time (:func:`merge`).
+run a few methods at a time (:func:`merge`). ``--steps N`` trains for N steps instead of the
+profile's length and stores the result in its own file (:func:`result_path`), for studies
+of the training budget.
 """
 from __future__ import annotations
 
@@ -285,15 +287,22 @@ def plot_samples(result: dict[str, Any], seed_index: int = 0, path: str | Path |
     return fig
 
 
-def result_path(dataset: str, profile_name: str, suffix: str = "json") -> Path:
-    """results/table1-<dataset>.<suffix> for the paper profile, results/table1-<dataset>-quick.<suffix> otherwise."""
+def result_path(dataset: str, profile_name: str, suffix: str = "json", steps: int | None = None) -> Path:
+    """Where a result is stored: results/table1-<dataset>[-<profile>][-<steps>steps].<suffix>.
+
+    The paper profile has no profile tag, the quick one ``-quick``; a run whose ``steps`` differ
+    from its profile's training length (``--steps``) gets its own file, e.g.
+    ``table1-grid-50000steps.json``, so it never mixes with the profile's runs.
+    """
     tail = "" if profile_name == "paper" else f"-{profile_name}"
+    if steps is not None and steps != PROFILES[profile_name].steps:
+        tail += f"-{_checks.positive_int('steps', steps)}steps"
     return RESULTS / f"table1-{dataset}{tail}.{suffix}"
 
 
-def load(dataset: str, profile_name: str = "paper") -> dict[str, Any] | None:
-    """The stored result of a profile, or None when that run has not been made yet."""
-    path = result_path(dataset, profile_name)
+def load(dataset: str, profile_name: str = "paper", steps: int | None = None) -> dict[str, Any] | None:
+    """The stored result of a profile (and training length), or None when that run has not been made yet."""
+    path = result_path(dataset, profile_name, steps=steps)
     return read_result(path) if path.exists() else None
 
 
@@ -386,6 +395,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=None, help="number of seeds (default: 2 quick, 5 paper)")
     parser.add_argument("--profile", choices=sorted(PROFILES), default=None, help="default: $SIGTUT_PROFILE or quick")
     parser.add_argument("--processes", type=int, default=None, help="parallel processes (default: CPU cores)")
+    parser.add_argument("--steps", type=int, default=None,
+                        help="training steps instead of the profile's; the result goes to its own file")
     parser.add_argument("--merge", action="store_true",
                         help="add these methods to the stored result of the same profile instead of replacing it")
     args = parser.parse_args(argv)
@@ -393,11 +404,13 @@ def main(argv: list[str] | None = None) -> int:
     n_seeds = args.seeds if args.seeds is not None else PROFILES[profile_name].seeds
     if n_seeds < 1:
         parser.error(f"--seeds must be >= 1, got {n_seeds}")
-    result = run(args.dataset, args.methods, list(range(n_seeds)), profile_name, args.processes)
+    if args.steps is not None and args.steps < 1:
+        parser.error(f"--steps must be >= 1, got {args.steps}")
+    result = run(args.dataset, args.methods, list(range(n_seeds)), profile_name, args.processes, args.steps)
     if args.merge:
-        result = merge(load(args.dataset, profile_name), result)
+        result = merge(load(args.dataset, profile_name, args.steps), result)
     print(table_text(result))
-    path = write_result(result_path(args.dataset, profile_name), result)
-    plot_samples(result, path=result_path(args.dataset, profile_name, "png"))
+    path = write_result(result_path(args.dataset, profile_name, steps=args.steps), result)
+    plot_samples(result, path=result_path(args.dataset, profile_name, "png", steps=args.steps))
     print(f"\nwrote {path} and {path.with_suffix('.png')} in {result['wall_seconds']:.0f} s")
     return 0
