@@ -52,6 +52,13 @@ def test_pairs_have_not_drifted(md):
     assert cells_a == cells_b, f"{md.name} and {ipynb.name} differ: run `jupytext --sync {md.relative_to(REPO)}`"
 
 
+@pytest.mark.parametrize("md", [p for p in BOOK.glob("*.md") if "{cite" in p.read_text()], ids=lambda p: p.name)
+def test_a_page_that_cites_has_its_own_bibliography(md):
+    # sphinxcontrib-bibtex lists a key only in the bibliography of a page that cites it
+    # (":filter: docname in docnames"), so a key cited on a page without one is "not found".
+    assert "```{bibliography}" in md.read_text(), f"{md.name} cites but has no {{bibliography}} directive"
+
+
 def _run_nbval(tmp_path: Path, name: str, assertion: str) -> subprocess.CompletedProcess:
     text = textwrap.dedent(
         f"""\
