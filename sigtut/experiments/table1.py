@@ -279,8 +279,10 @@ def plot_samples(result: dict[str, Any], seed_index: int = 0, path: str | Path |
         ax.set_aspect("equal")
     for ax in list(axes.flat)[len(panels):]:
         ax.axis("off")
-    fig.suptitle(f"{result['dataset']}, {result['profile']} profile, seed {seed}: panel titles give that seed's modes "
-                 f"(SIG convention); red × = true centres", fontsize=10 if cols >= 4 else 8)
+    narrow = cols < 4                    # a two- or three-panel figure needs a two-line title
+    fig.suptitle(f"{result['dataset']}, {result['profile']} profile, {result['steps']:,} steps, seed {seed}"
+                 + ("\n" if narrow else ": ") + "panel titles give that seed's modes (SIG convention); "
+                 "red × = true centres", fontsize=8 if narrow else 10)
     fig.tight_layout()
     if path is not None:
         fig.savefig(path, dpi=110)
