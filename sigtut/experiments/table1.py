@@ -1,4 +1,4 @@
-"""Table 1 and Figure 2: mode collapse on the 2-D grid and ring of Gaussians, eight methods, several seeds.
+"""Table 1 and Figure 2: mode collapse on the 2-D grid and ring of Gaussians, nine methods and an ablation, several seeds.
 
 ``python -m sigtut reproduce table1 [--dataset grid|ring] [--methods ...] [--seeds 5] [--profile quick|paper]``
 
@@ -343,7 +343,7 @@ PROVENANCE_KEYS = ("command", "commit", "device", "seeds", "wall_seconds", "vers
 def merge(stored: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
     """Add the runs of ``new`` (some methods) to a ``stored`` result of the same set-up, for runs made in parts.
 
-    The paper profile of all eight methods takes CPU-hours; ``reproduce table1 --merge`` lets it be
+    The paper profile of all ten rows takes CPU-hours; ``reproduce table1 --merge`` lets it be
     run a few methods at a time. Runs of the methods in ``new`` replace any stored runs of those
     methods; the others are kept. The merged result lists every part's own provenance and methods
     under ``parts`` (a part whose runs a later part replaced names them in ``replaced_later``); its top-level ``command``, ``commit``, ``device`` and ``versions`` are the newest
