@@ -136,3 +136,20 @@ def test_steps_override_writes_its_own_file(tmp_path, monkeypatch):
         cli(["reproduce", "table1", "--profile", "quick", "--steps", "0"])
     with pytest.raises(ValueError, match="steps"):
         table1.result_path("grid", "quick", steps=-5)
+
+
+def test_run_queries_pick_runs_rank_methods_and_compare_budgets():
+    short = table1.run("ring", ["SIG", "GAN"], [0, 1], "quick", processes=1, steps=2)
+    long = table1.run("ring", ["SIG"], [0, 1], "quick", processes=1, steps=3)
+    assert [r["seed"] for r in table1.method_runs(short, "SIG")] == [0, 1]
+    assert all(r["method"] == "GAN" for r in table1.method_runs(short, "GAN"))
+    order = table1.ranked(short, "hq")
+    assert sorted(order) == ["GAN", "SIG"]
+    assert short["summary"][order[0]]["hq"][0] >= short["summary"][order[1]]["hq"][0]
+    fake = {"dataset": "ring", "summary": {"A": {}, "B": {}},
+            "runs": [{"method": "A", "seed": 0, "modes": 8}, {"method": "A", "seed": 1, "modes": 8},
+                     {"method": "B", "seed": 0, "modes": 8}, {"method": "B", "seed": 1, "modes": 7}]}
+    assert table1.full_coverage(fake) == ["A"]
+    rows = table1.seed_changes(short, long, "SIG")
+    first = table1.method_runs(short, "SIG")[0], table1.method_runs(long, "SIG")[0]
+    assert rows[0]["seed"] == "0" and rows[0]["modes"] == f"{first[0]['modes']} -> {first[1]['modes']}"

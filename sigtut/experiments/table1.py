@@ -248,6 +248,30 @@ def compare_with_paper(result: dict[str, Any]) -> list[dict[str, str]]:
     return rows
 
 
+def method_runs(result: dict[str, Any], method: str) -> list[dict[str, Any]]:
+    """The stored runs of one method, one per seed, in seed order."""
+    return sorted((r for r in result["runs"] if r["method"] == method), key=lambda r: r["seed"])
+
+
+def ranked(result: dict[str, Any], metric: str = "hq") -> list[str]:
+    """The methods of a result by their mean ``metric`` over seeds, highest first."""
+    return sorted(result["summary"], key=lambda m: -result["summary"][m][metric][0])
+
+
+def full_coverage(result: dict[str, Any]) -> list[str]:
+    """The methods that find every mode of the mixture in every seed (SIG convention)."""
+    k = len(mixture_of(result["dataset"]).centers)
+    return [m for m in result["summary"] if all(r["modes"] == k for r in method_runs(result, m))]
+
+
+def seed_changes(before: dict[str, Any], after: dict[str, Any], method: str) -> list[dict[str, str]]:
+    """Per seed, ``method``'s modes, hq and KL in ``before`` → ``after`` (e.g. two training budgets), for format_table."""
+    old = {r["seed"]: r for r in method_runs(before, method)}
+    return [{"seed": str(r["seed"]), "modes": f"{old[r['seed']]['modes']} -> {r['modes']}",
+             "hq": f"{old[r['seed']]['hq']:.2f} -> {r['hq']:.2f}", "kl": f"{old[r['seed']]['kl']:.2f} -> {r['kl']:.2f}"}
+            for r in method_runs(after, method)]
+
+
 def stored_status() -> dict[str, bool]:
     """Which stored result files exist: {'results/table1-grid.json': True, ...} for both profiles and data sets."""
     return {str(result_path(d, p).relative_to(RESULTS.parent)): result_path(d, p).exists()
