@@ -1,6 +1,7 @@
 """Shared pieces of the table experiments: seeds in parallel, mean ± standard error, printed tables."""
 from __future__ import annotations
 
+import argparse
 import math
 import multiprocessing as mp
 import os
@@ -56,3 +57,11 @@ def format_table(rows: Sequence[dict[str, str]], columns: Sequence[str]) -> str:
 def pm(mean: float, se: float, digits: int = 2) -> str:
     """'mean ± se' with ``digits`` decimals."""
     return f"{mean:.{digits}f} ± {se:.{digits}f}"
+
+
+def positive_int_arg(text: str) -> int:
+    """argparse ``type`` for counts such as --seeds and --steps: an integer ≥ 1, else a usage error."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value

@@ -48,7 +48,7 @@ from ..provenance import provenance, read_result, write_result
 from ..runtime import profile as active_profile
 from ..runtime import seed_everything
 from ..train import fit
-from .common import format_table, mean_se, pm, run_parallel
+from .common import format_table, mean_se, pm, positive_int_arg, run_parallel
 
 RESULTS = Path(__file__).resolve().parents[2] / "results"
 NOISE_DIM = 10
@@ -418,20 +418,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dataset", choices=sorted(DATASETS), default="grid")
     parser.add_argument("--methods", nargs="+", default=list(METHODS), metavar="METHOD",
                         help=f"any of {list(METHODS)} (quote names with spaces)")
-    parser.add_argument("--seeds", type=int, default=None, help="number of seeds (default: 2 quick, 5 paper)")
+    parser.add_argument("--seeds", type=positive_int_arg, default=None, help="number of seeds (default: 2 quick, 5 paper)")
     parser.add_argument("--profile", choices=sorted(PROFILES), default=None, help="default: $SIGTUT_PROFILE or quick")
     parser.add_argument("--processes", type=int, default=None, help="parallel processes (default: CPU cores)")
-    parser.add_argument("--steps", type=int, default=None,
+    parser.add_argument("--steps", type=positive_int_arg, default=None,
                         help="training steps instead of the profile's; the result goes to its own file")
     parser.add_argument("--merge", action="store_true",
                         help="add these methods to the stored result of the same profile instead of replacing it")
     args = parser.parse_args(argv)
     profile_name = args.profile or active_profile()
     n_seeds = args.seeds if args.seeds is not None else PROFILES[profile_name].seeds
-    if n_seeds < 1:
-        parser.error(f"--seeds must be >= 1, got {n_seeds}")
-    if args.steps is not None and args.steps < 1:
-        parser.error(f"--steps must be >= 1, got {args.steps}")
     result = run(args.dataset, args.methods, list(range(n_seeds)), profile_name, args.processes, args.steps)
     if args.merge:
         result = merge(load(args.dataset, profile_name, args.steps), result)

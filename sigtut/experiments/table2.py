@@ -40,7 +40,7 @@ from ..provenance import provenance, write_result
 from ..runtime import device as default_device
 from ..runtime import pick, profile, seed_everything
 from ..train import fit
-from .common import format_table, mean_se, pm, run_parallel
+from .common import format_table, mean_se, pm, positive_int_arg, run_parallel
 
 METHODS = ("DCGAN", "DCGAN-SI")
 METRICS = ("is", "hq", "exp_h_y_given_x", "exp_h_y", "modes", "kl")
@@ -189,7 +189,7 @@ def save_sample_grids(runs: list[dict[str, Any]], path: Path, profile_name: str)
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m sigtut reproduce table2", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
-    parser.add_argument("--seeds", type=int, default=None, help="runs per method and size (quick 2, paper 5)")
+    parser.add_argument("--seeds", type=positive_int_arg, default=None, help="runs per method and size (quick 2, paper 5)")
     parser.add_argument("--profile", choices=list(PROFILES), default=None, help="default: SIGTUT_PROFILE or quick")
     parser.add_argument("--processes", type=int, default=None, help="parallel runs (default: CPU cores; 1 on a GPU)")
     parser.add_argument("--out", default=None, help="results file (default results/table2.json, or table2-quick.json)")
@@ -197,8 +197,6 @@ def main(argv: list[str]) -> int:
     profile_name = args.profile or profile()
     settings = PROFILES[profile_name]
     n_seeds = args.seeds if args.seeds is not None else settings.seeds
-    if n_seeds < 1:
-        parser.error(f"--seeds must be >= 1, got {n_seeds}")
     out = Path(args.out or pick(quick="results/table2-quick.json", paper="results/table2.json", profile_name=profile_name))
     dev = default_device()
     processes = args.processes if args.processes is not None else (1 if dev.type != "cpu" else None)
