@@ -65,8 +65,6 @@ def test_compare_with_paper_flags_disagreement():
     rows = {(r["method"], r["metric"]): r["verdict"] for r in table1.compare_with_paper(fake)}
     assert rows == {("SIG", "modes"): "agrees", ("SIG", "hq"): "ours lower", ("SIG", "kl"): "agrees"}
     assert table1.compare_with_paper({**fake, "dataset": "ring"}) == []
-    assert set(table1.stored_status()) == {"results/table1-grid.json", "results/table1-ring.json",
-                                           "results/table1-grid-quick.json", "results/table1-ring-quick.json"}
 
 
 def test_sig_schedule_starts_at_a_quarter_spacing_and_ends_at_the_std():
@@ -153,3 +151,8 @@ def test_run_queries_pick_runs_rank_methods_and_compare_budgets():
     rows = table1.seed_changes(short, long, "SIG")
     first = table1.method_runs(short, "SIG")[0], table1.method_runs(long, "SIG")[0]
     assert rows[0]["seed"] == "0" and rows[0]["modes"] == f"{first[0]['modes']} -> {first[1]['modes']}"
+    changes = table1.budget_changes(short, long)
+    assert [r["method"] for r in changes] == ["SIG"]                  # GAN is not in the longer run
+    full = [sum(r["modes"] == 8 for r in table1.method_runs(res, "SIG")) for res in (short, long)]
+    assert changes[0]["seeds with 8"] == f"{full[0]}/2 -> {full[1]}/2"
+    assert changes[0]["hq"] == f"{short['summary']['SIG']['hq'][0]:.2f} -> {long['summary']['SIG']['hq'][0]:.2f}"

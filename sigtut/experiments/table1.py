@@ -272,10 +272,24 @@ def seed_changes(before: dict[str, Any], after: dict[str, Any], method: str) -> 
             for r in method_runs(after, method)]
 
 
-def stored_status() -> dict[str, bool]:
-    """Which stored result files exist: {'results/table1-grid.json': True, ...} for both profiles and data sets."""
-    return {str(result_path(d, p).relative_to(RESULTS.parent)): result_path(d, p).exists()
-            for p in ("paper", "quick") for d in DATASETS}
+def budget_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, str]]:
+    """Per method held by both results, mean modes, hq, KL and seconds ``before`` → ``after``, for format_table.
+
+    Also the number of seeds that find every mode (SIG convention) in each. Used by chapter 5 to
+    compare the shared 25,000-step budget with a longer one (``reproduce table1 --steps``).
+    """
+    k = len(mixture_of(after["dataset"]).centers)
+    rows = []
+    for m in after["summary"]:
+        if m not in before["summary"]:
+            continue
+        old, new = before["summary"][m], after["summary"][m]
+        full = [sum(r["modes"] == k for r in method_runs(res, m)) for res in (before, after)]
+        rows.append({"method": m, "modes": f"{old['modes'][0]:.1f} -> {new['modes'][0]:.1f}",
+                     f"seeds with {k}": f"{full[0]}/{len(method_runs(before, m))} -> {full[1]}/{len(method_runs(after, m))}",
+                     "hq": f"{old['hq'][0]:.2f} -> {new['hq'][0]:.2f}", "kl": f"{old['kl'][0]:.2f} -> {new['kl'][0]:.2f}",
+                     "seconds": f"{old['seconds'][0]:.0f} -> {new['seconds'][0]:.0f}"})
+    return rows
 
 
 def plot_samples(result: dict[str, Any], seed_index: int = 0, path: str | Path | None = None):
