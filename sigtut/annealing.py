@@ -7,7 +7,8 @@ point x_i with the responsibility
 
 When σ is much smaller than the distance between modes (σ = 0.05 on a grid spaced 2 apart),
 r_ij is ≈ 1 for the θ nearest to x_i and ≈ 0 for every other: a θ that lies between modes
-is never the nearest one, receives no gradient and stays where it is. Starting with a σ of
+is never the nearest one and receives almost no gradient, so it moves very slowly (on the
+grid, fixed-σ SIG finds no mode in 25,000 steps and all 25 in 50,000). Starting with a σ of
 the order of the distance between modes lets every θ feel the pull of the modes near it;
 shrinking σ geometrically to its final value then sharpens the θ's onto the modes. This is
 deterministic annealing (Rose, 1998), the same idea as the multi-scale noise of score-based
