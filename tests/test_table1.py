@@ -150,9 +150,9 @@ def test_run_queries_pick_runs_rank_methods_and_compare_budgets():
     assert table1.full_coverage(fake) == ["A"]
     rows = table1.seed_changes(short, long, "SIG")
     first = table1.method_runs(short, "SIG")[0], table1.method_runs(long, "SIG")[0]
-    assert rows[0]["seed"] == "0" and rows[0]["modes"] == f"{first[0]['modes']} -> {first[1]['modes']}"
+    assert rows[0]["seed"] == "0" and rows[0]["modes"] == f"{first[0]['modes']} → {first[1]['modes']}"
     changes = table1.budget_changes(short, long)
     assert [r["method"] for r in changes] == ["SIG"]                  # GAN is not in the longer run
     full = [sum(r["modes"] == 8 for r in table1.method_runs(res, "SIG")) for res in (short, long)]
-    assert changes[0]["seeds with 8"] == f"{full[0]}/2 -> {full[1]}/2"
-    assert changes[0]["hq"] == f"{short['summary']['SIG']['hq'][0]:.2f} -> {long['summary']['SIG']['hq'][0]:.2f}"
+    assert changes[0]["all 8"] == f"{full[0]} → {full[1]}"
+    assert changes[0]["hq"] == f"{short['summary']['SIG']['hq'][0]:.2f} → {long['summary']['SIG']['hq'][0]:.2f}"

@@ -267,15 +267,15 @@ def full_coverage(result: dict[str, Any]) -> list[str]:
 def seed_changes(before: dict[str, Any], after: dict[str, Any], method: str) -> list[dict[str, str]]:
     """Per seed, ``method``'s modes, hq and KL in ``before`` → ``after`` (e.g. two training budgets), for format_table."""
     old = {r["seed"]: r for r in method_runs(before, method)}
-    return [{"seed": str(r["seed"]), "modes": f"{old[r['seed']]['modes']} -> {r['modes']}",
-             "hq": f"{old[r['seed']]['hq']:.2f} -> {r['hq']:.2f}", "kl": f"{old[r['seed']]['kl']:.2f} -> {r['kl']:.2f}"}
+    return [{"seed": str(r["seed"]), "modes": f"{old[r['seed']]['modes']} → {r['modes']}",
+             "hq": f"{old[r['seed']]['hq']:.2f} → {r['hq']:.2f}", "kl": f"{old[r['seed']]['kl']:.2f} → {r['kl']:.2f}"}
             for r in method_runs(after, method)]
 
 
 def budget_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, str]]:
     """Per method held by both results, mean modes, hq, KL and seconds ``before`` → ``after``, for format_table.
 
-    Also the number of seeds that find every mode (SIG convention) in each. Used by chapter 5 to
+    Also the number of seeds that find every mode (SIG convention), column ``all <K>``. Used by chapter 5 to
     compare the shared 25,000-step budget with a longer one (``reproduce table1 --steps``).
     """
     k = len(mixture_of(after["dataset"]).centers)
@@ -285,10 +285,10 @@ def budget_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[s
             continue
         old, new = before["summary"][m], after["summary"][m]
         full = [sum(r["modes"] == k for r in method_runs(res, m)) for res in (before, after)]
-        rows.append({"method": m, "modes": f"{old['modes'][0]:.1f} -> {new['modes'][0]:.1f}",
-                     f"seeds with {k}": f"{full[0]}/{len(method_runs(before, m))} -> {full[1]}/{len(method_runs(after, m))}",
-                     "hq": f"{old['hq'][0]:.2f} -> {new['hq'][0]:.2f}", "kl": f"{old['kl'][0]:.2f} -> {new['kl'][0]:.2f}",
-                     "seconds": f"{old['seconds'][0]:.0f} -> {new['seconds'][0]:.0f}"})
+        rows.append({"method": m, "modes": f"{old['modes'][0]:.1f} → {new['modes'][0]:.1f}",
+                     f"all {k}": f"{full[0]} → {full[1]}",
+                     "hq": f"{old['hq'][0]:.2f} → {new['hq'][0]:.2f}", "kl": f"{old['kl'][0]:.2f} → {new['kl'][0]:.2f}",
+                     "seconds": f"{old['seconds'][0]:.0f} → {new['seconds'][0]:.0f}"})
     return rows
 
 
