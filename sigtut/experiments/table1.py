@@ -258,17 +258,27 @@ def ranked(result: dict[str, Any], metric: str = "hq") -> list[str]:
     return sorted(result["summary"], key=lambda m: -result["summary"][m][metric][0])
 
 
+def covering_seeds(result: dict[str, Any], method: str) -> int:
+    """How many of ``method``'s seeds find every mode of the mixture (SIG convention)."""
+    k = len(mixture_of(result["dataset"]).centers)
+    return sum(r["modes"] == k for r in method_runs(result, method))
+
+
 def full_coverage(result: dict[str, Any]) -> list[str]:
     """The methods that find every mode of the mixture in every seed (SIG convention)."""
-    k = len(mixture_of(result["dataset"]).centers)
-    return [m for m in result["summary"] if all(r["modes"] == k for r in method_runs(result, m))]
+    return [m for m in result["summary"] if covering_seeds(result, m) == len(method_runs(result, m))]
+
+
+def _change(old: float, new: float, digits: int) -> str:
+    """'old → new' with ``digits`` decimals, for the before/after tables below."""
+    return f"{old:.{digits}f} → {new:.{digits}f}"
 
 
 def seed_changes(before: dict[str, Any], after: dict[str, Any], method: str) -> list[dict[str, str]]:
     """Per seed, ``method``'s modes, hq and KL in ``before`` → ``after`` (e.g. two training budgets), for format_table."""
     old = {r["seed"]: r for r in method_runs(before, method)}
-    return [{"seed": str(r["seed"]), "modes": f"{old[r['seed']]['modes']} → {r['modes']}",
-             "hq": f"{old[r['seed']]['hq']:.2f} → {r['hq']:.2f}", "kl": f"{old[r['seed']]['kl']:.2f} → {r['kl']:.2f}"}
+    return [{"seed": str(r["seed"]), "modes": _change(old[r["seed"]]["modes"], r["modes"], 0),
+             "hq": _change(old[r["seed"]]["hq"], r["hq"], 2), "kl": _change(old[r["seed"]]["kl"], r["kl"], 2)}
             for r in method_runs(after, method)]
 
 
@@ -280,15 +290,12 @@ def budget_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[s
     """
     k = len(mixture_of(after["dataset"]).centers)
     rows = []
-    for m in after["summary"]:
-        if m not in before["summary"]:
-            continue
+    for m in (m for m in after["summary"] if m in before["summary"]):
         old, new = before["summary"][m], after["summary"][m]
-        full = [sum(r["modes"] == k for r in method_runs(res, m)) for res in (before, after)]
-        rows.append({"method": m, "modes": f"{old['modes'][0]:.1f} → {new['modes'][0]:.1f}",
-                     f"all {k}": f"{full[0]} → {full[1]}",
-                     "hq": f"{old['hq'][0]:.2f} → {new['hq'][0]:.2f}", "kl": f"{old['kl'][0]:.2f} → {new['kl'][0]:.2f}",
-                     "seconds": f"{old['seconds'][0]:.0f} → {new['seconds'][0]:.0f}"})
+        row = {"method": m, f"all {k}": _change(covering_seeds(before, m), covering_seeds(after, m), 0)}
+        for metric, digits in (("modes", 1), ("hq", 2), ("kl", 2), ("seconds", 0)):
+            row[metric] = _change(old[metric][0], new[metric][0], digits)
+        rows.append(row)
     return rows
 
 
