@@ -27,11 +27,25 @@ def git_commit() -> str:
     return commit + ("-dirty" if dirty else "")
 
 
+def cpu_model(cpuinfo: str | os.PathLike = "/proc/cpuinfo") -> str:
+    """The CPU's model name (Linux ``/proc/cpuinfo``), else what ``platform`` knows, else the architecture.
+
+    Wall times are only comparable on the same model, so provenance records it.
+    """
+    try:
+        for line in Path(cpuinfo).read_text().splitlines():
+            if line.startswith("model name") and ":" in line:
+                return f"{line.split(':', 1)[1].strip()} ({platform.machine()})"
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def device_description(dev: torch.device) -> str:
-    """A human-readable name of the device: GPU model, or CPU with its core count."""
+    """A human-readable name of the device: GPU model, or CPU model with its core count."""
     if dev.type == "cuda":
         return f"cuda: {torch.cuda.get_device_name(dev)}"
-    return f"{dev.type}: {platform.processor() or platform.machine()}, {os.cpu_count()} cores"
+    return f"{dev.type}: {cpu_model()}, {os.cpu_count()} cores"
 
 
 def library_versions() -> dict[str, str]:

@@ -156,3 +156,12 @@ def test_run_queries_pick_runs_rank_methods_and_compare_budgets():
     full = [sum(r["modes"] == 8 for r in table1.method_runs(res, "SIG")) for res in (short, long)]
     assert changes[0]["all 8"] == f"{full[0]} → {full[1]}"
     assert changes[0]["hq"] == f"{short['summary']['SIG']['hq'][0]:.2f} → {long['summary']['SIG']['hq'][0]:.2f}"
+
+
+def test_device_names_the_cpu_model(tmp_path):
+    from sigtut.provenance import cpu_model, device_description
+    info = tmp_path / "cpuinfo"
+    info.write_text("processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 7B13\n")
+    assert cpu_model(info).startswith("AMD EPYC 7B13 (")
+    assert cpu_model(tmp_path / "missing") != ""                      # falls back to the architecture
+    assert cpu_model() in device_description(torch.device("cpu"))
