@@ -165,3 +165,17 @@ def test_device_names_the_cpu_model(tmp_path):
     assert cpu_model(info).startswith("AMD EPYC 7B13 (")
     assert cpu_model(tmp_path / "missing") != ""                      # falls back to the architecture
     assert cpu_model() in device_description(torch.device("cpu"))
+
+
+def test_part_of_finds_the_part_holding_a_method_and_notes_are_shown():
+    a = table1.run("ring", ["VAE"], [0], "quick", processes=1, steps=2)
+    b = table1.run("ring", ["SIG"], [0], "quick", processes=1, steps=2)
+    merged = table1.merge(table1.merge(None, a), b)
+    assert table1.part_of(merged, "SIG")["methods"] == ["SIG"] and table1.part_of(merged, "VAE")["methods"] == ["VAE"]
+    assert table1.part_of(a, "VAE")["command"] == a["command"]             # a result made in one go
+    with pytest.raises(ValueError, match="GAN"):
+        table1.part_of(merged, "GAN")
+    merged["parts"][1]["note"] = "ran on another machine"
+    assert "note: ran on another machine" in table1.provenance_text(merged).splitlines()[-1]
+    assert table1.merge(merged, table1.run("ring", ["GAN"], [0], "quick", processes=1, steps=2))["parts"][1]["note"] \
+        == "ran on another machine"                                       # merging keeps a part's note

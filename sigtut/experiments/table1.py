@@ -27,6 +27,7 @@ of the training budget.
 from __future__ import annotations
 
 import argparse
+import textwrap
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -425,13 +426,31 @@ def pending(result: dict[str, Any] | None) -> list[str]:
     return [m for m in METHODS if m not in have]
 
 
+def _parts(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The parts of a result made with ``--merge``; a result made in one go is its own single part."""
+    return result.get("parts") or [{"methods": list(result["summary"]), **{k: result[k] for k in PROVENANCE_KEYS}}]
+
+
+def part_of(result: dict[str, Any], method: str) -> dict[str, Any]:
+    """The part of a stored result whose runs of ``method`` it holds (the last part that ran it).
+
+    Chapter 5 reads its ``note``: a part run on another machine carries one, and its
+    seconds are not compared with the other parts'.
+    """
+    holding = [p for p in _parts(result) if method in p["methods"]]
+    if not holding:
+        raise ValueError(f"method {method!r} has no runs in this result; it holds {list(result['summary'])}")
+    return holding[-1]
+
+
 def provenance_text(result: dict[str, Any]) -> str:
-    """One line per part of a stored result: its methods, command, commit, device and wall time."""
-    parts = result.get("parts") or [{"methods": list(result["summary"]), **{k: result[k] for k in PROVENANCE_KEYS}}]
+    """One line per part of a stored result: its methods, command, commit, device, wall time and any note."""
     return "\n".join(f"  {', '.join(p['methods'])}: `{p['command']}` at commit {p['commit'][:12]} on {p['device']}, "
                      f"{p['wall_seconds']:.0f} s"
                      + (f" (runs of {', '.join(p['replaced_later'])} replaced by a later part)"
-                        if p.get("replaced_later") else "") for p in parts)
+                        if p.get("replaced_later") else "")
+                     + ("\n" + textwrap.fill(p["note"], 100, initial_indent="    note: ", subsequent_indent=" " * 10)
+                        if p.get("note") else "") for p in _parts(result))
 
 
 def main(argv: list[str] | None = None) -> int:
