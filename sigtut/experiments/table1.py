@@ -408,7 +408,7 @@ def merge(stored: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
             raise ValueError(f"cannot merge: {key} differs (stored {stored[key]!r}, new {new[key]!r})")
     new_methods = set(new["summary"])
     parts = []
-    for p in stored.get("parts", [part(stored)]):
+    for p in _parts(stored):
         replaced = sorted(set(p["methods"]) & new_methods | set(p.get("replaced_later", [])))
         parts.append({**p, "replaced_later": replaced} if replaced else p)
     parts.append(part(new))
