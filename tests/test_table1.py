@@ -65,6 +65,8 @@ def test_compare_with_paper_flags_disagreement():
     rows = {(r["method"], r["metric"]): r["verdict"] for r in table1.compare_with_paper(fake)}
     assert rows == {("SIG", "modes"): "agrees", ("SIG", "hq"): "ours lower", ("SIG", "kl"): "agrees"}
     assert table1.compare_with_paper({**fake, "dataset": "ring"}) == []
+    better = {**fake, "summary": {**fake["summary"], "SIG": {**fake["summary"]["SIG"], "hq": [0.90, 0.01]}}}
+    assert table1.verdict_changes(fake, better) == [("SIG", "hq")] and table1.verdict_changes(fake, fake) == []
 
 
 def test_sig_schedule_starts_at_a_quarter_spacing_and_ends_at_the_std():

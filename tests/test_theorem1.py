@@ -30,6 +30,11 @@ from sigtut.theory import (
 )
 
 
+def _gradient(p: np.ndarray, w: np.ndarray, u: float, v: float) -> np.ndarray:
+    """The gradient of -Σ w_k log(p_k u + (1 - p_k) v) in p."""
+    return -w * (u - v) / (p * (u - v) + v)
+
+
 def _slsqp_shares(n: np.ndarray, u: float, v: float) -> np.ndarray:
     """Minimise -Σ n_k log(p_k u + (1 - p_k) v) over the simplex with SLSQP (independent of sigtut)."""
     w = n / n.sum()
@@ -38,7 +43,7 @@ def _slsqp_shares(n: np.ndarray, u: float, v: float) -> np.ndarray:
         return -float(w @ np.log(p * (u - v) + v))
 
     def grad(p: np.ndarray) -> np.ndarray:
-        return -w * (u - v) / (p * (u - v) + v)
+        return _gradient(p, w, u, v)
 
     k = len(n)
     res = optimize.minimize(
@@ -60,8 +65,7 @@ def _kkt_violation(p: np.ndarray, n: np.ndarray, u: float, v: float) -> float:
     mode with p_k > 0 and no smaller on the modes with p_k = 0; the result is the largest
     relative violation of either condition (0 at the optimum).
     """
-    w = n / n.sum()
-    grad = -w * (u - v) / (p * (u - v) + v)
+    grad = _gradient(p, n / n.sum(), u, v)
     active = p > 0
     level = grad[active].mean()
     spread = np.abs(grad[active] - level).max()

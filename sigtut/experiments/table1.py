@@ -249,6 +249,16 @@ def compare_with_paper(result: dict[str, Any]) -> list[dict[str, str]]:
     return rows
 
 
+def verdict_changes(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str]]:
+    """The (method, metric) pairs whose :func:`compare_with_paper` verdict differs between two results.
+
+    Chapter 5 uses it to ask whether the training budget changes what agrees with the paper.
+    """
+    old = {(r["method"], r["metric"]): r["verdict"] for r in compare_with_paper(before)}
+    new = {(r["method"], r["metric"]): r["verdict"] for r in compare_with_paper(after)}
+    return [key for key in old if key in new and old[key] != new[key]]
+
+
 def method_runs(result: dict[str, Any], method: str) -> list[dict[str, Any]]:
     """The stored runs of one method, one per seed, in seed order."""
     return sorted((r for r in result["runs"] if r["method"] == method), key=lambda r: r["seed"])
