@@ -39,7 +39,7 @@ def test_ring_table_shows_peer_claims_not_sig_table():
 
 def test_cli_writes_json_and_figure(tmp_path, monkeypatch):
     monkeypatch.setattr(table1, "RESULTS", tmp_path)
-    monkeypatch.setitem(table1.PROFILES, "quick", table1.Profile(steps=2, batch_size=16, seeds=1))
+    monkeypatch.setitem(table1.PROFILES, "quick", table1.Profile(steps={"grid": 2, "ring": 2}, batch_size=16, seeds=1))
     assert COMMANDS["reproduce table1"] == "sigtut.experiments.table1"
     assert cli(["reproduce", "table1", "--profile", "quick", "--methods", "SIG", "VAE", "--dataset", "ring"]) == 0
     stored = json.loads((tmp_path / "table1-ring-quick.json").read_text())
@@ -84,7 +84,7 @@ def test_sig_schedule_starts_at_a_quarter_spacing_and_ends_at_the_std():
 
 def test_merge_adds_methods_and_keeps_every_part(tmp_path, monkeypatch):
     monkeypatch.setattr(table1, "RESULTS", tmp_path)
-    monkeypatch.setitem(table1.PROFILES, "quick", table1.Profile(steps=2, batch_size=16, seeds=1))
+    monkeypatch.setitem(table1.PROFILES, "quick", table1.Profile(steps={"grid": 2, "ring": 2}, batch_size=16, seeds=1))
     assert cli(["reproduce", "table1", "--profile", "quick", "--methods", "VAE", "--dataset", "ring", "--merge"]) == 0
     assert cli(["reproduce", "table1", "--profile", "quick", "--methods", "SIG", "--dataset", "ring", "--merge"]) == 0
     stored = table1.load("ring", "quick")
@@ -125,7 +125,7 @@ def test_pending_and_provenance_text_list_every_part():
 
 def test_steps_override_writes_its_own_file(tmp_path, monkeypatch):
     monkeypatch.setattr(table1, "RESULTS", tmp_path)
-    monkeypatch.setitem(table1.PROFILES, "quick", table1.Profile(steps=2, batch_size=16, seeds=1))
+    monkeypatch.setitem(table1.PROFILES, "quick", table1.Profile(steps={"grid": 2, "ring": 2}, batch_size=16, seeds=1))
     assert table1.result_path("grid", "quick", steps=2) == tmp_path / "table1-grid-quick.json"   # the profile's own
     assert cli(["reproduce", "table1", "--profile", "quick", "--methods", "SIG", "--dataset", "ring",
                 "--steps", "3"]) == 0
@@ -136,6 +136,17 @@ def test_steps_override_writes_its_own_file(tmp_path, monkeypatch):
         cli(["reproduce", "table1", "--profile", "quick", "--steps", "0"])
     with pytest.raises(ValueError, match="steps"):
         table1.result_path("grid", "quick", steps=-5)
+
+
+def test_paper_profile_lengths_per_dataset_name_the_files():
+    paper = table1.PROFILES["paper"]
+    assert paper.steps_for("ring") == 25_000 and paper.steps_for("grid") == 50_000
+    # the grid's first, shorter run has its own file; the ring's 25,000 steps are its profile's own
+    assert table1.result_path("grid", "paper", steps=25_000).name == "table1-grid-25000steps.json"
+    assert table1.result_path("ring", "paper", steps=25_000).name == "table1-ring.json"
+    assert table1.result_path("grid", "paper", steps=50_000).name == "table1-grid.json"
+    with pytest.raises(ValueError, match="dataset"):
+        paper.steps_for("spiral")
 
 
 def test_run_queries_pick_runs_rank_methods_and_compare_budgets():
@@ -181,3 +192,5 @@ def test_part_of_finds_the_part_holding_a_method_and_notes_are_shown():
     assert "note: ran on another machine" in table1.provenance_text(merged).splitlines()[-1]
     assert table1.merge(merged, table1.run("ring", ["GAN"], [0], "quick", processes=1, steps=2))["parts"][1]["note"] \
         == "ran on another machine"                                       # merging keeps a part's note
+    assert list(table1.comparable_seconds(merged)) == ["VAE"]         # SIG's part ran elsewhere
+    assert set(table1.comparable_seconds(a)) == {"VAE"}
