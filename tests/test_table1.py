@@ -193,4 +193,7 @@ def test_part_of_finds_the_part_holding_a_method_and_notes_are_shown():
     assert table1.merge(merged, table1.run("ring", ["GAN"], [0], "quick", processes=1, steps=2))["parts"][1]["note"] \
         == "ran on another machine"                                       # merging keeps a part's note
     assert list(table1.comparable_seconds(merged)) == ["VAE"]         # SIG's part ran elsewhere
+    sig_row = next(line for line in table1.table_text(merged).splitlines() if line.startswith("SIG  "))
+    assert "†" in sig_row and "seconds not comparable" in table1.table_text(merged)
+    assert "†" not in table1.table_text(a)
     assert set(table1.comparable_seconds(a)) == {"VAE"}

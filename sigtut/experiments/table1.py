@@ -215,18 +215,22 @@ def summarise(runs: list[dict[str, Any]], methods: Sequence[str]) -> dict[str, d
 
 
 def table_text(result: dict[str, Any]) -> str:
-    """Two plain-text tables: SIG's convention beside SIG Table 1, and VEEGAN's beside the peers' claims."""
+    """Two plain-text tables: SIG's convention beside SIG Table 1, and VEEGAN's beside the peers' claims.
+
+    Seconds of a part run on another machine (one with a ``note``) are marked † and footnoted.
+    """
     k = len(mixture_of(result["dataset"]).centers)
     truth = result["true_data"]
     rows = [{"method": "true data (limit)", "modes": f"{truth['modes']}/{k}", "hq": f"{truth['hq']:.3f}",
              "kl": f"{truth['kl']:.4f}"}]
     peer_rows = [{"method": "true data (limit)", "modes (≥1 of 2,500)": str(truth["modes_2500"]),
                   "hq (2,500)": f"{truth['hq_2500']:.3f}"}]
+    timed = comparable_seconds(result)
     for m, s in result["summary"].items():
         paper = PAPER_TABLE1.get(m, {}) if result["dataset"] == "grid" else {}
         rows.append({
             "method": m, "modes": pm(*s["modes"], 1), "hq": pm(*s["hq"]), "kl": pm(*s["kl"]),
-            "seconds": pm(*s["seconds"], 0),
+            "seconds": pm(*s["seconds"], 0) + ("" if m in timed else " †"),
             "paper modes": pm(*paper["modes"], 1) if paper else "–",
             "paper hq": pm(*paper["hq"]) if paper else "–",
             "paper kl": pm(*paper["kl"]) if paper else "–",
@@ -240,8 +244,10 @@ def table_text(result: dict[str, Any]) -> str:
             f"{result['steps']} steps; mean ± s.e. over seeds")
     sig = format_table(rows, ["method", "modes", "hq", "kl", "seconds", "paper modes", "paper hq", "paper kl"])
     vee = format_table(peer_rows, ["method", "modes (≥1 of 2,500)", "hq (2,500)", "peer paper"])
+    elsewhere = "" if len(timed) == len(result["summary"]) else \
+        "\n† run on another machine (see its part's note): seconds not comparable with the others'"
     return (f"{head}\nSIG convention: {SIG_SAMPLES:,} samples, a mode counts with > {SIG_MIN_COUNT:,} "
-            f"high-quality samples (paper numbers: SIG Table 1, grid only)\n{sig}\n\n"
+            f"high-quality samples (paper numbers: SIG Table 1, grid only)\n{sig}{elsewhere}\n\n"
             f"VEEGAN convention: {VEEGAN_SAMPLES:,} samples, a mode counts with ≥ 1\n{vee}")
 
 
