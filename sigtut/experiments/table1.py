@@ -427,11 +427,8 @@ def merge(stored: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
     Raises:
         ValueError: when data set, profile, steps, batch size, optimiser or seeds differ.
     """
-    def part(result: dict[str, Any]) -> dict[str, Any]:
-        return {"methods": list(result["summary"]), **{k: result[k] for k in PROVENANCE_KEYS}}
-
     if stored is None:
-        return {**new, "parts": [part(new)]}
+        return {**new, "parts": _parts(new)}
     for key in ("dataset", "profile", "steps", "batch_size", "lr", "betas", "seeds"):
         if stored[key] != new[key]:
             raise ValueError(f"cannot merge: {key} differs (stored {stored[key]!r}, new {new[key]!r})")
@@ -440,7 +437,7 @@ def merge(stored: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
     for p in _parts(stored):
         replaced = sorted(set(p["methods"]) & new_methods | set(p.get("replaced_later", [])))
         parts.append({**p, "replaced_later": replaced} if replaced else p)
-    parts.append(part(new))
+    parts.extend(_parts(new))
     runs = [r for r in stored["runs"] if r["method"] not in new_methods] + new["runs"]
     methods = [m for m in METHODS if any(r["method"] == m for r in runs)]
     runs.sort(key=lambda r: (methods.index(r["method"]), r["seed"]))
