@@ -34,8 +34,9 @@ class SIG(GenerativeMethod):
         noise_dim: dimension of z (10 in the paper's toy examples).
         hidden: hidden widths of the default MLP g_φ (two layers of 100 in the paper).
         n_theta: M, the number of θ draws per step.
-        net: an alternative g_φ mapping (n, noise_dim) to (n, *data_shape) raw outputs
-            (e.g. a DCGAN generator); ``hidden`` is then ignored.
+        generator: an alternative g_φ mapping (n, noise_dim) to (n, *data_shape) raw outputs
+            (e.g. a DCGAN generator); ``hidden`` is then ignored. Every method calls the
+            network that maps z to samples (here to θ) ``generator``.
         sigma_schedule: optional map from the training step to the σ of a ``Normal``
             likelihood (e.g. :class:`~sigtut.annealing.GeometricAnnealing`); the step count
             is saved with the model, so a resumed run continues the schedule, and the
@@ -49,7 +50,7 @@ class SIG(GenerativeMethod):
         noise_dim: int = 10,
         hidden: Sequence[int] = (100, 100),
         n_theta: int = 100,
-        net: nn.Module | None = None,
+        generator: nn.Module | None = None,
         sigma_schedule: Callable[[int], float] | None = None,
     ) -> None:
         super().__init__()
@@ -60,7 +61,7 @@ class SIG(GenerativeMethod):
         self.noise_dim = _checks.positive_int("noise_dim", noise_dim)
         self.n_theta = _checks.positive_int("n_theta", n_theta)
         data_dim = int(torch.tensor(self.event_shape).prod())
-        self.net = net if net is not None else mlp(noise_dim, hidden, data_dim)
+        self.generator = generator if generator is not None else mlp(noise_dim, hidden, data_dim)
         if sigma_schedule is not None and not isinstance(likelihood, Normal):
             raise TypeError(f"sigma_schedule needs a Normal likelihood, got {type(likelihood).__name__}")
         if sigma_schedule is not None and not callable(sigma_schedule):
@@ -76,7 +77,7 @@ class SIG(GenerativeMethod):
     def sample_theta(self, n: int) -> Tensor:
         """n draws θ = g_φ(z) of the implicit distribution, shape (n, *event_shape)."""
         _checks.positive_int("n", n)
-        raw = self.net(self.noise(n))
+        raw = self.generator(self.noise(n))
         return self.likelihood.link(raw.reshape(n, *self.event_shape))
 
     @torch.no_grad()
