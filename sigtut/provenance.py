@@ -1,7 +1,9 @@
-"""Provenance for every stored result: what command, which commit, which machine, which libraries."""
+"""Provenance for every stored result: what command, which commit, which machine, which libraries.
+
+The results themselves are written and read by :mod:`sigtut.experiments.store`.
+"""
 from __future__ import annotations
 
-import json
 import os
 import platform
 import shlex
@@ -58,10 +60,18 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def provenance(seeds: list[int], wall_seconds: float, dev: torch.device, command: str | None = None) -> dict[str, Any]:
-    """The provenance fields every ``results/*.json`` carries."""
-    return {
-        # shlex.join quotes arguments with spaces (e.g. --methods "Unrolled GAN") so the command can be re-run
+PROVENANCE_FIELDS = ("command", "commit", "device", "seeds", "wall_seconds", "versions")
+
+
+def provenance(seeds: list[int], wall_seconds: float, dev: torch.device, command: str | None = None,
+               threads: int | None = None, processes: int | None = None) -> dict[str, Any]:
+    """The provenance fields every ``results/*.json`` carries (:data:`PROVENANCE_FIELDS`).
+
+    ``threads`` (torch threads per run) and ``processes`` (runs in parallel) are recorded when
+    given: on a CPU the thread count can change a run's numbers, so it is part of the set-up.
+    """
+    out = {
+        # shlex.join quotes arguments with spaces so the command can be re-run
         "command": command if command is not None else "python -m sigtut " + shlex.join(sys.argv[1:]),
         "commit": git_commit(),
         "device": device_description(dev),
@@ -69,22 +79,8 @@ def provenance(seeds: list[int], wall_seconds: float, dev: torch.device, command
         "wall_seconds": round(float(wall_seconds), 2),
         "versions": library_versions(),
     }
-
-
-def write_result(path: str | os.PathLike, payload: dict[str, Any]) -> Path:
-    """Write ``payload`` (which must carry the provenance fields) as indented JSON."""
-    missing = {"command", "commit", "device", "seeds", "wall_seconds"} - set(payload)
-    if missing:
-        raise ValueError(f"payload lacks provenance field(s) {sorted(missing)}")
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(payload, indent=2, sort_keys=False) + "\n")
+    if threads is not None:
+        out["threads"] = threads
+    if processes is not None:
+        out["processes"] = processes
     return out
-
-
-def read_result(path: str | os.PathLike) -> dict[str, Any]:
-    """Read a stored result; raises FileNotFoundError naming the file and the command that makes it."""
-    p = Path(path)
-    if not p.exists():
-        raise FileNotFoundError(f"{p} does not exist; run the command in its chapter to create it")
-    return json.loads(p.read_text())
