@@ -70,9 +70,10 @@ def _resolve_device(device: torch.device | str | None) -> torch.device:
 
 
 def checkpoint_info(path: str | os.PathLike) -> dict[str, object]:
-    """The step, the training seconds so far and the settings stored in a :func:`fit` checkpoint."""
+    """The step, the training seconds so far, the settings and the last losses stored in a :func:`fit` checkpoint."""
     state = torch.load(Path(path), map_location="cpu", weights_only=True)
-    return {"step": state["step"], "seconds": state.get("seconds", 0.0), "settings": state.get("settings", {})}
+    return {"step": state["step"], "seconds": state.get("seconds", 0.0), "settings": state.get("settings", {}),
+            "last_losses": {k: v[-1] for k, v in state["history"].items() if v}}
 
 
 def fit(

@@ -72,11 +72,11 @@ def load(path: str | os.PathLike) -> dict[str, Any] | None:
 
 
 def write(path: str | os.PathLike, payload: Mapping[str, Any]) -> Path:
-    """Write ``payload`` (which must carry the provenance fields) as indented JSON, atomically."""
+    """Write ``payload`` (which must carry the provenance fields) as indented JSON, atomically, in schema :data:`SCHEMA`."""
     missing = set(PROVENANCE_FIELDS) - set(payload)
     if missing:
         raise ValueError(f"payload lacks provenance field(s) {sorted(missing)}")
-    return write_json(path, payload)
+    return write_json(path, {"schema": SCHEMA, **payload})
 
 
 def write_json(path: str | os.PathLike, payload: Any) -> Path:
@@ -162,3 +162,41 @@ def prepare(path: str | os.PathLike, header: Mapping[str, Any], merge: bool,
         check_compatible(stored, header, path, keys)
         return stored
     return None
+
+
+PART_FIELDS = (*PROVENANCE_FIELDS, "threads", "processes", "note")
+
+
+def parts_of(result: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The parts a result was made in (``--merge``); a result made in one go is its own single part.
+
+    Each part names its ``groups`` (the rows it ran) and carries its own provenance.
+    """
+    if result.get("parts"):
+        return [dict(p) for p in result["parts"]]
+    return [{"groups": list(dict.fromkeys(r["group"] for r in result["runs"])),
+             **{k: result[k] for k in PART_FIELDS if k in result}}]
+
+
+def merge(stored: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, Any]:
+    """Add the runs of ``new`` to a ``stored`` result of the same set-up (checked by :func:`prepare`).
+
+    Runs of the groups in ``new`` replace any stored runs of those groups; the others are kept.
+    The merged result lists every part with its own provenance under ``parts`` (a part whose
+    runs a later part replaced names them in ``replaced_later``); its top-level provenance is
+    the newest part's, its ``wall_seconds`` the sum over parts and its ``seeds`` every seed
+    that a run of it used. The caller orders the runs and recomputes the summary.
+    """
+    if stored is None:
+        return {**new, "parts": parts_of(new)}
+    new_groups = {r["group"] for r in new["runs"]}
+    parts = []
+    for p in parts_of(stored):
+        replaced = sorted(set(p["groups"]) & new_groups | set(p.get("replaced_later", [])))
+        parts.append({**p, "replaced_later": replaced} if replaced else p)
+    parts.extend(parts_of(new))
+    runs = [r for r in stored["runs"] if r["group"] not in new_groups] + list(new["runs"])
+    merged = {**new, "runs": runs, "parts": parts}
+    merged["wall_seconds"] = round(sum(p["wall_seconds"] for p in parts), 2)
+    merged["seeds"] = sorted({r["seed"] for r in runs})
+    return merged

@@ -48,7 +48,8 @@ from ..likelihoods import Normal
 from ..methods import (BMSVAEGAN, GAN, GANSI, SIG, VAE, VEEGAN, GenerativeMethod, ManifoldDiffusionGAN,
                        ModeRegularizedGAN, UnrolledGAN)
 from ..metrics.modes import mode_metrics
-from ..provenance import provenance, read_result, write_result
+from ..provenance import provenance
+from .store import read as read_result, write_json as write_result
 from ..runtime import profile as active_profile
 from ..runtime import seed_everything
 from ..train import fit

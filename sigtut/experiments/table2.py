@@ -1,87 +1,67 @@
 """Table 2: DCGAN vs DCGAN-SI on Stacked MNIST, sizes S/M/L (paper Section 5.3, Figures 4–5).
 
-usage: python -m sigtut reproduce table2 [--sizes S M L] [--seeds N] [--profile quick|paper]
-                                         [--processes P] [--out FILE]
+``python -m sigtut reproduce table2 [--sizes S M L] [--methods dcgan dcgan-si] [--seeds N] [--profile quick|paper] [--merge]``
 
-Trains DCGAN (eq. 10) and DCGAN-SI (eqs. 11–12) with the same Appendix C networks for
-each size and seed, scores ``n_eval`` samples of each with the Stacked MNIST metrics
-(eq. 13 and the rest of Table 2), prints mean ± standard error beside the paper's numbers
-and the row of real Stacked MNIST images (the limit), and writes the results with
-provenance to ``results/table2.json`` (paper profile) or ``results/table2-quick.json``,
-with the sample grids of the best and worst run by IS (the paper's Figures 4–5) beside it.
+Trains DCGAN (eq. 10) and DCGAN-SI (eqs. 11–12) with the same Appendix C networks for each
+size and seed, scores ``n_eval`` samples of each with the Stacked MNIST metrics (eq. 13 and
+the rest of Table 2; :mod:`sigtut.metrics.stacked_mnist`) every ``eval_every`` steps and at
+the end, and stores the runs with provenance in ``results/table2.json`` (paper profile) or
+``results/table2-quick.json``, one 8 × 8 sample grid per run beside it (Figures 4–5). Runs
+resume after a kill (:mod:`sigtut.experiments.runner`); ``--merge`` adds sizes or seeds to
+the stored result.
 
-Settings the paper leaves open (our choices, also in ``PROFILES``):
-- Adam with learning rate 2·10⁻⁴ and batch 64, the paper's own CIFAR-10 setting
-  (Section 5.4); β₁ = 0.5 as in DCGAN (Radford et al., 2016).
-- The number of training steps for Stacked MNIST is not stated: the paper profile uses
-  30,000 steps (32 passes' worth of 60,000 images at batch 64).
-- 26,000 evaluation samples, as in VEEGAN, whose protocol Table 2 follows.
-- GAN-SI: p(x | θ) = N(x; θ, σ² I) over the 2,352 pixels with σ = ``SIGMA`` and
-  λ = 1/D (``gansi_lambda``), which turns H_M into a cross-entropy per pixel; see
-  :func:`gansi_lambda` for why the two terms of eq. (12) are then on the same scale.
+Settings the paper leaves open (our choices, in ``PROFILES``):
+- Adam with learning rate 2·10⁻⁴ and batch 64, the paper's own CIFAR-10 setting (Section
+  5.4); β₁ = 0.5 as in DCGAN (Radford et al., 2016).
+- 30,000 training steps (32 passes' worth of 60,000 images at batch 64): the paper gives none.
+- 26,000 evaluation samples, VEEGAN's protocol (the SIG paper states no number).
+- GAN-SI: p(x | θ) = N(x; θ, σ² I) over the 2,352 pixels with σ = ``SIGMA`` and λ = 1/D
+  (:func:`gansi_lambda`).
 """
 from __future__ import annotations
 
-import argparse
+import json
+import shutil
 import time
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from ..data.mnist import stacked_mnist, stacked_mnist_sampler
+from ..data.mnist import mnist, stacked_mnist, stacked_mnist_sampler
 from ..dcgan import NOISE_DIM, SIZES, dcgan_pair
 from ..likelihoods import Normal
 from ..methods import GAN, GANSI
-from ..metrics.stacked_mnist import DEFAULT_SAMPLES, stacked_mnist_metrics
-from ..plots import show_images
-from ..provenance import provenance, write_result
+from ..metrics.stacked_mnist import stacked_mnist_metrics
+from ..plots import image_grid
+from ..provenance import provenance
 from ..runtime import device as default_device
-from ..runtime import pick, profile, seed_everything
-from ..train import fit
-from .common import format_table, mean_se, pm, positive_int_arg, run_parallel
+from ..runtime import profile as active_profile
+from ..runtime import seed_everything
+from ..train import checkpoint_info, fit
+from . import store
+from .cli import UniqueChoices, default_processes, guarded, table_parser
+from .profiles import Profile, profile_named
+from .report import mean_sd
+from .runner import Job, default_run_dir, execute
 
-METHODS = ("DCGAN", "DCGAN-SI")
+TABLE = "table2"
+PROTOCOL = 2          # 1: IS etc. over the 1,000 triples, no learning curves; 2: the paper's 10-digit scale
+METHODS = {"dcgan": "DCGAN", "dcgan-si": "DCGAN-SI"}
 METRICS = ("is", "hq", "exp_h_y_given_x", "exp_h_y", "modes", "kl")
-HEADERS = {"is": "IS", "hq": "High quality", "exp_h_y_given_x": "exp(H(y|x))",
-           "exp_h_y": "exp(H(y))", "modes": "Mode", "kl": "KL"}
-IMAGE_SHAPE = (3, 28, 28)
+HEADERS = {"is": "IS", "hq": "High quality", "exp_h_y_given_x": "exp(H(y|x))", "exp_h_y": "exp(H(y))",
+           "modes": "Mode", "kl": "KL"}
 DATA_DIM = 3 * 28 * 28
 SIGMA = 0.2
+GRID_IMAGES = 64      # samples kept per run for Figures 4–5
+MERGE_KEYS = ("table", "protocol", "profile", "steps", "batch_size", "n_eval", "lr", "betas", "eval_every",
+              "sigma", "lambda")
 
-# The paper's Table 2: mean and standard error over five runs.
-PAPER_TABLE2: dict[str, dict[str, tuple[float, float]]] = {
-    "DCGAN(S)": {"is": (2.9, 0.52), "hq": (0.63, 0.14), "exp_h_y_given_x": (1.96, 0.32),
-                 "exp_h_y": (5.1, 1.19), "modes": (21.0, 8.12), "kl": (4.99, 0.24)},
-    "DCGAN-SI(S)": {"is": (4.33, 0.59), "hq": (0.6, 0.07), "exp_h_y_given_x": (2.05, 0.2),
-                    "exp_h_y": (8.78, 0.41), "modes": (279.2, 296.52), "kl": (2.63, 1.0)},
-    "DCGAN(M)": {"is": (5.59, 0.36), "hq": (0.7, 0.03), "exp_h_y_given_x": (1.71, 0.09),
-                 "exp_h_y": (9.51, 0.31), "modes": (811.8, 116.24), "kl": (0.75, 0.35)},
-    "DCGAN-SI(M)": {"is": (5.93, 0.47), "hq": (0.72, 0.04), "exp_h_y_given_x": (1.65, 0.11),
-                    "exp_h_y": (9.75, 0.11), "modes": (969.0, 29.19), "kl": (0.3, 0.13)},
-    "DCGAN(L)": {"is": (4.71, 1.12), "hq": (0.67, 0.08), "exp_h_y_given_x": (1.78, 0.17),
-                 "exp_h_y": (8.25, 1.32), "modes": (389.8, 477.24), "kl": (2.95, 2.33)},
-    "DCGAN-SI(L)": {"is": (6.05, 0.68), "hq": (0.73, 0.06), "exp_h_y_given_x": (1.62, 0.17),
-                    "exp_h_y": (9.75, 0.12), "modes": (957.0, 32.74), "kl": (0.36, 0.12)},
-}
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Training and evaluation sizes of one profile."""
-
-    steps: int
-    batch_size: int
-    n_eval: int
-    seeds: int
-    lr: float = 2e-4
-    beta1: float = 0.5
-
-
-PROFILES: dict[str, Settings] = {
-    "quick": Settings(steps=200, batch_size=32, n_eval=2_000, seeds=2),
-    "paper": Settings(steps=30_000, batch_size=64, n_eval=DEFAULT_SAMPLES, seeds=5),
+PROFILES: dict[str, Profile] = {
+    "quick": Profile(steps=200, batch_size=32, seeds=2, n_eval=2_000, lr_generator=2e-4, lr_discriminator=2e-4,
+                     eval_every=100),
+    "paper": Profile(steps=30_000, batch_size=64, seeds=5, n_eval=26_000, lr_generator=2e-4, lr_discriminator=2e-4,
+                     eval_every=5_000),
 }
 
 
@@ -99,25 +79,21 @@ def gansi_lambda(data_dim: int = DATA_DIM) -> float:
     return 1.0 / data_dim
 
 
-def build_method(method: str, size: str, n_theta: int | None = None) -> GAN:
-    """DCGAN or DCGAN-SI with the Appendix C networks of the given size (fresh weights)."""
+def build(method: str, size: str, n_theta: int | None = None) -> GAN:
+    """DCGAN (``"dcgan"``) or DCGAN-SI (``"dcgan-si"``) with the Appendix C networks of ``size`` (fresh weights)."""
     if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+        raise ValueError(f"method must be one of {list(METHODS)}, got {method!r}")
     generator, discriminator = dcgan_pair(size)
-    if method == "DCGAN":
+    if method == "dcgan":
         return GAN(DATA_DIM, NOISE_DIM, generator=generator, discriminator=discriminator)
     return GANSI(DATA_DIM, gansi_lambda(), Normal(SIGMA), n_theta=n_theta, noise_dim=NOISE_DIM,
                  generator=generator, discriminator=discriminator)
 
 
-def train_method(method: str, size: str, seed: int, settings: Settings, progress: bool = False) -> tuple[GAN, dict[str, list[float]]]:
-    """Train one DCGAN or DCGAN-SI on an endless Stacked MNIST stream; return it and its loss history."""
-    seed_everything(seed)
-    model = build_method(method, size)
-    history = fit(model, stacked_mnist_sampler(train=True), steps=settings.steps,
-                  batch_size=settings.batch_size, lr=settings.lr, betas=(settings.beta1, 0.999),
-                  seed=seed, progress=progress, desc=f"{method}({size}) seed {seed}")
-    return model, history
+def label(group: str) -> str:
+    """The paper's name of a row: ``"dcgan-si/M"`` -> ``"DCGAN-SI(M)"``."""
+    method, size = group.split("/")
+    return f"{METHODS[method]}({size})"
 
 
 @torch.no_grad()
@@ -126,107 +102,127 @@ def generate(model: GAN, n: int, batch_size: int = 1000) -> torch.Tensor:
     return torch.cat([model.sample(min(batch_size, n - k)).cpu() for k in range(0, n, batch_size)])
 
 
-def _run(job: tuple[str, str, int, Settings]) -> dict[str, Any]:
-    method, size, seed, settings = job
-    start = time.perf_counter()
-    model, history = train_method(method, size, seed, settings)
-    seed_everything(10_000 + seed)
-    samples = generate(model, settings.n_eval)
-    scores = stacked_mnist_metrics(samples)
-    return {"method": method, "size": size, "seed": seed, **scores,
-            "final_losses": {k: v[-1] for k, v in history.items()},
-            "wall_seconds": round(time.perf_counter() - start, 1),
-            "grid": samples[:64].mul(127.5).add(127.5).round().to(torch.uint8).tolist()}
+def train(method: str, size: str, seed: int, prof: Profile, steps: int | None = None,
+          checkpoint: Path | None = None, progress: bool = False) -> tuple[GAN, dict[str, list[float]]]:
+    """Train one DCGAN or DCGAN-SI on an endless Stacked MNIST stream; return it and its loss history."""
+    seed_everything(seed)
+    model = build(method, size)
+    history = fit(model, stacked_mnist_sampler(train=True), steps=steps or prof.steps_for(),
+                  batch_size=prof.batch_size, lr=prof.learning_rates(model.optimizer_groups()),
+                  betas=prof.betas, seed=seed, checkpoint=checkpoint, progress=progress,
+                  desc=f"{METHODS[method]}({size}) seed {seed}")
+    return model, history
 
 
-def summarise(runs: list[dict[str, Any]]) -> dict[str, dict[str, tuple[float, float]]]:
-    """Mean and standard error of every metric for each method and size, keyed 'DCGAN(S)' etc."""
-    out: dict[str, dict[str, tuple[float, float]]] = {}
-    for run in runs:
-        out.setdefault(f"{run['method']}({run['size']})", {})
-    for key in out:
-        rows = [r for r in runs if f"{r['method']}({r['size']})" == key]
-        out[key] = {m: mean_se([float(r[m]) for r in rows]) for m in METRICS}
-    return out
+def run_one(job: Job, folder: Path) -> dict[str, Any]:
+    """Train one (method, size, seed), scoring it at every evaluation step; resumes from ``folder``."""
+    spec = job.spec
+    prof = Profile(steps=spec["steps"], batch_size=spec["batch_size"], seeds=1, n_eval=spec["n_eval"],
+                   lr_generator=spec["lr"]["generator"], lr_discriminator=spec["lr"]["discriminator"],
+                   betas=tuple(spec["betas"]), eval_every=spec["eval_every"])
+    curve_file, ckpt = folder / "curve.json", folder / "checkpoint.pt"
+    curve = json.loads(curve_file.read_text()) if curve_file.exists() else []
+    for step in prof.eval_steps(spec["steps"]):
+        if any(point["step"] == step for point in curve):
+            continue
+        model, _ = train(spec["method"], spec["size"], job.seed, prof, steps=step, checkpoint=ckpt)
+        start = time.perf_counter()
+        seed_everything(10_000 + job.seed)              # the same noise at every evaluation step
+        samples = generate(model, prof.n_eval)
+        point = {"step": step, **stacked_mnist_metrics(samples), "eval_seconds": round(time.perf_counter() - start, 1)}
+        if step == spec["steps"]:
+            save_grid(samples, folder / "grid.png")
+        curve.append(point)
+        store.write_json(curve_file, curve)
+    info = checkpoint_info(ckpt)
+    final = curve[-1]
+    return {"group": job.group, "method": spec["method"], "size": spec["size"], "seed": job.seed,
+            **{k: final[k] for k in final if k not in ("step", "eval_seconds")},
+            "seconds": round(info["seconds"], 1), "final_losses": info["last_losses"], "curve": curve}
 
 
-def table_rows(summary: dict[str, dict[str, tuple[float, float]]], label: str) -> list[dict[str, str]]:
-    """Printable rows ('ours'/'paper' in the source column), two decimals, one for modes."""
-    return [{"model": key, "source": label,
-             **{HEADERS[m]: pm(*summary[key][m], digits=1 if m == "modes" else 2) for m in METRICS}}
-            for key in summary]
+def save_grid(images: torch.Tensor, path: Path) -> Path:
+    """The first 64 images as one 8 × 8 RGB PNG (224 × 224 pixels, lossless): a run's Figures 4–5 panel."""
+    from matplotlib.image import imsave
 
-
-def result_rows(real: dict[str, float], summary: dict[str, Any], paper: dict[str, Any], profile_name: str) -> list[dict[str, str]]:
-    """Table 2 as printable rows: the real-data limit, then ours and the paper's row for each model."""
-    rows = [{"model": "Real Stacked MNIST", "source": "limit",
-             **{HEADERS[m]: f"{real[m]:.1f}" if m == "modes" else f"{real[m]:.2f}" for m in METRICS}}]
-    for key in summary:
-        rows += table_rows({key: summary[key]}, f"ours ({profile_name})")
-        rows += table_rows({key: paper[key]}, "paper")
-    return rows
-
-
-def save_sample_grids(runs: list[dict[str, Any]], path: Path, profile_name: str) -> Path:
-    """The best and worst run by IS for each method and size, as 8 × 8 grids (paper Figures 4–5)."""
-    from matplotlib.figure import Figure  # no pyplot: never switches the caller's backend
-
-    keys = sorted({(r["size"], r["method"]) for r in runs}, key=lambda k: ("SML".index(k[0]), k[1]))
-    fig = Figure(figsize=(6, 3 * len(keys)))
-    axes = fig.subplots(len(keys), 2, squeeze=False)
-    for row, (size, method) in enumerate(keys):
-        group = sorted((r for r in runs if (r["size"], r["method"]) == (size, method)), key=lambda r: r["is"])
-        for col, (name, run) in enumerate((("highest IS", group[-1]), ("lowest IS", group[0]))):
-            grid = torch.tensor(run["grid"], dtype=torch.uint8)                 # (64, 3, 28, 28)
-            show_images(axes[row, col], grid, f"{method}({size}), {name}: IS {run['is']:.2f}")
-    fig.suptitle(f"Stacked MNIST samples, {profile_name} profile")
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=80)
+    imsave(path, image_grid(images[:GRID_IMAGES], 8))
     return path
 
 
+def summarise(runs: list[dict[str, Any]]) -> dict[str, dict[str, list[float]]]:
+    """Mean and standard deviation over seeds of every metric (and the training seconds), per group."""
+    groups = list(dict.fromkeys(r["group"] for r in runs))
+    return {g: {m: list(mean_sd([float(r[m]) for r in runs if r["group"] == g])) for m in (*METRICS, "seconds")}
+            for g in groups}
+
+
+def order(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Runs sorted by size (S, M, L), method (DCGAN first) and seed."""
+    return sorted(runs, key=lambda r: (list(SIZES).index(r["size"]), list(METHODS).index(r["method"]), r["seed"]))
+
+
+def result_path(profile_name: str) -> Path:
+    """``results/table2.json`` for the paper profile, ``results/table2-quick.json`` for the quick one."""
+    return store.results_dir() / ("table2.json" if profile_name == "paper" else f"table2-{profile_name}.json")
+
+
+def grids_dir(out: Path) -> Path:
+    """The folder of the per-run sample grids that belong to the results file ``out``."""
+    return out.with_name(out.stem + "-samples")
+
+
+def grid_name(group: str, seed: int) -> str:
+    """The file name of a run's sample grid, e.g. ``dcgan-si-M-seed0.png``."""
+    return f"{group.replace('/', '-')}-seed{seed}.png"
+
+
+def real_row(n_eval: int) -> dict[str, float]:
+    """The metrics of ``n_eval`` real Stacked MNIST test images: the limit of every column."""
+    images, _ = stacked_mnist(n_eval, seed=12_345, train=False)
+    return stacked_mnist_metrics(images)
+
+
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sigtut reproduce table2", description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
-    parser.add_argument("--seeds", type=positive_int_arg, default=None, help="runs per method and size (quick 2, paper 5)")
-    parser.add_argument("--profile", choices=list(PROFILES), default=None, help="default: SIGTUT_PROFILE or quick")
-    parser.add_argument("--processes", type=int, default=None, help="parallel runs (default: CPU cores; 1 on a GPU)")
-    parser.add_argument("--out", default=None, help="results file (default results/table2.json, or table2-quick.json)")
+    parser = table_parser("python -m sigtut reproduce table2", __doc__, list(PROFILES))
+    parser.add_argument("--sizes", nargs="+", action=UniqueChoices, labels={s: s for s in SIZES},
+                        default=list(SIZES), help=f"network sizes, any of {list(SIZES)}")
+    parser.add_argument("--methods", nargs="+", action=UniqueChoices, labels=METHODS, default=list(METHODS),
+                        help=f"any of {list(METHODS)}")
     args = parser.parse_args(argv)
-    profile_name = args.profile or profile()
-    settings = PROFILES[profile_name]
-    n_seeds = args.seeds if args.seeds is not None else settings.seeds
-    out = Path(args.out or pick(quick="results/table2-quick.json", paper="results/table2.json", profile_name=profile_name))
+    return guarded(lambda: reproduce(args))
+
+
+def reproduce(args) -> int:
+    """The body of ``reproduce table2``: checks, the runs (resumed where they stopped), the stored result."""
+    profile_name = args.profile or active_profile()
+    prof = profile_named(PROFILES, profile_name)
+    seeds = list(range(args.seeds or prof.seeds))
     dev = default_device()
-    processes = args.processes if args.processes is not None else (1 if dev.type != "cpu" else None)
-
+    header = {"table": TABLE, "protocol": PROTOCOL, "profile": profile_name, **prof.header(prof.steps_for()),
+              "sigma": SIGMA, "lambda": gansi_lambda()}
+    out = args.out or result_path(profile_name)
+    stored = store.prepare(out, header, args.merge, MERGE_KEYS)         # fails now, not after the training
+    mnist(train=True), mnist(train=False)                               # so do missing or corrupt data files
+    spec = {k: header[k] for k in ("steps", "batch_size", "n_eval", "lr", "betas", "eval_every")}
+    jobs = [Job(TABLE, f"{m}/{s}", seed, {"method": m, "size": s, "device": dev.type, **spec})
+            for s in args.sizes for seed in seeds for m in args.methods]     # methods side by side, seed by seed
+    processes = args.processes or default_processes(len(jobs), dev.type != "cpu")
     start = time.perf_counter()
-    jobs = [(m, s, seed, settings) for s in args.sizes for m in METHODS for seed in range(n_seeds)]
-    runs = run_parallel(_run, jobs, processes)
-    real_images, _ = stacked_mnist(settings.n_eval, seed=12_345, train=False)
-    real = stacked_mnist_metrics(real_images)
+    run_dir = args.run_dir or default_run_dir()
+    runs = execute(run_one, jobs, run_dir, processes=processes, threads=args.threads)
+    real = real_row(prof.n_eval)
     wall = time.perf_counter() - start
-
-    summary = summarise(runs)
-    rows = result_rows(real, summary, PAPER_TABLE2, profile_name)
-    print(f"Table 2, {profile_name} profile: {len(runs)} runs of {settings.steps} steps, "
-          f"{settings.n_eval} samples each, {wall:.0f} s on {dev}")
-    print(format_table(rows, ["model", "source", *HEADERS.values()]))
-
-    grid_path = save_sample_grids(runs, out.with_name(out.stem + "-samples.png"), profile_name)
-    payload = {
-        **provenance(list(range(n_seeds)), wall, dev),
-        "profile": profile_name,
-        "settings": asdict(settings),
-        "sigma": SIGMA,
-        "lambda": gansi_lambda(),
-        "real": real,
-        "summary": {k: {m: list(v) for m, v in s.items()} for k, s in summary.items()},
-        "paper": {k: {m: list(v) for m, v in s.items()} for k, s in PAPER_TABLE2.items()},
-        "runs": [{k: v for k, v in r.items() if k != "grid"} for r in runs],
-        "sample_grids": str(grid_path),
-    }
-    write_result(out, payload)
-    print(f"wrote {out} and {grid_path}")
+    grids = grids_dir(out)
+    grids.mkdir(parents=True, exist_ok=True)
+    for job in jobs:
+        shutil.copyfile(job.folder(run_dir) / "grid.png", grids / grid_name(job.group, job.seed))
+    new = {**header, "real": real, "runs": runs,
+           **provenance(seeds, wall, dev, threads=args.threads, processes=processes)}
+    result = store.merge(stored, new)
+    result["runs"] = order(result["runs"])
+    result["summary"] = summarise(result["runs"])
+    store.write(out, result)
+    from .table2_report import table_text    # the report module imports this one
+    print(table_text(result))
+    print(f"wrote {out} ({len(result['runs'])} runs; sample grids in {grids})")
     return 0
