@@ -15,14 +15,14 @@ import time
 
 import torch
 
-from sigtut.experiments.table2 import build_method
+from sigtut.experiments.table2 import build
 from sigtut.runtime import device
 
 
 def step_seconds(method: str, size: str, batch: int, repeats: int, dev: torch.device) -> float:
     """Median wall time of one training step, after three warm-up steps."""
     torch.manual_seed(0)
-    model = build_method(method, size, n_theta=batch).to(dev)
+    model = build(method, size, n_theta=batch).to(dev)
     opts = {k: torch.optim.Adam(v, lr=2e-4, betas=(0.5, 0.999)) for k, v in model.optimizer_groups().items()}
     x = torch.rand(batch, 3, 28, 28, device=dev) * 2 - 1
     times = []
@@ -50,8 +50,8 @@ def main() -> None:
     # interleave the two methods so that load from other processes hits both alike
     gan, gansi = [], []
     for _ in range(3):
-        gan.append(step_seconds("DCGAN", args.size, args.batch, args.repeats, dev))
-        gansi.append(step_seconds("DCGAN-SI", args.size, args.batch, args.repeats, dev))
+        gan.append(step_seconds("dcgan", args.size, args.batch, args.repeats, dev))
+        gansi.append(step_seconds("dcgan-si", args.size, args.batch, args.repeats, dev))
     t_gan, t_gansi = min(gan), min(gansi)
     print(f"size {args.size}, N = M = {args.batch}, {dev}, {args.threads} thread(s)")
     print(f"DCGAN step    {1000 * t_gan:8.1f} ms")

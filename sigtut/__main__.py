@@ -16,16 +16,25 @@ COMMANDS: dict[str, str] = {
 }
 
 
+def _usage(prefix: str = "") -> int:
+    """Print the commands (those starting with ``prefix``), one line each."""
+    print(f"usage: python -m sigtut {prefix or 'COMMAND'}{' TABLE' if prefix else ''} [ARGS]\n\ncommands:")
+    for name, module in COMMANDS.items():
+        if name.startswith(prefix):
+            doc = (importlib.import_module(module).__doc__ or "").strip().splitlines()
+            print(f"  {name:<24}{doc[0] if doc else ''}")
+    print("\n'python -m sigtut COMMAND --help' describes a command's arguments.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in {"-h", "--help"}:
-        print("usage: python -m sigtut COMMAND [ARGS]\n\ncommands:")
-        for name, module in COMMANDS.items():
-            doc = (importlib.import_module(module).__doc__ or "").strip().splitlines()
-            print(f"  {name:<24}{doc[0] if doc else ''}")
-        return 0
+        return _usage()
     name = args[0]
-    if name == "reproduce" and len(args) > 1:
+    if name == "reproduce" and (len(args) == 1 or args[1] in {"-h", "--help"}):
+        return _usage("reproduce")
+    if name == "reproduce":
         name, args = f"reproduce {args[1]}", args[1:]
     if name not in COMMANDS:
         print(f"unknown command {name!r}; try: python -m sigtut --help", file=sys.stderr)

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from sigtut.dcgan import SIZES, DCGANDiscriminator, DCGANGenerator, dcgan_pair
-from sigtut.experiments.table2 import DATA_DIM, build_method, gansi_lambda
+from sigtut.experiments.table2 import DATA_DIM, build, gansi_lambda
 
 
 @pytest.mark.parametrize("size", ["S", "M", "L"])
@@ -36,7 +36,7 @@ def test_bad_size_is_named():
 
 def test_one_gansi_step_on_cpu_gives_finite_losses_and_moves_the_generator():
     torch.manual_seed(0)
-    model = build_method("DCGAN-SI", "S", n_theta=8)
+    model = build("dcgan-si", "S", n_theta=8)
     opts = {k: torch.optim.Adam(v, lr=2e-4) for k, v in model.optimizer_groups().items()}
     before = [p.clone() for p in model.generator.parameters()]
     losses = model.training_step(torch.rand(8, 3, 28, 28) * 2 - 1, opts)

@@ -9,7 +9,8 @@ from sigtut.data import gmm_grid
 from sigtut.methods import BMSVAEGAN, GAN, VAE, VEEGAN, ManifoldDiffusionGAN, ModeRegularizedGAN, UnrolledGAN
 from sigtut.methods.gan import generator_loss
 from sigtut.methods.vae import gaussian_kl_to_standard
-from sigtut.experiments.table1 import METHODS, build, learning_rates, PROFILES, mixture_of, mixture_sampler, score
+from sigtut.data import mixture_sampler
+from sigtut.experiments.table1 import METHODS, PROFILES, build, mixture_of, score
 
 torch.set_num_threads(1)
 GRID = mixture_of("grid")
@@ -19,7 +20,7 @@ def _train(name: str, steps: int = 4, seed: int = 0):
     torch.manual_seed(seed)
     model = build(name, GRID, steps)
     history = fit(model, mixture_sampler(GRID), steps=steps, batch_size=32,
-                  lr=learning_rates(model, PROFILES["quick"]), seed=seed, device="cpu", progress=False)
+                  lr=PROFILES["quick"].learning_rates(model.optimizer_groups()), seed=seed, device="cpu", progress=False)
     return model, history
 
 

@@ -8,7 +8,7 @@ std 0.01 for the ring.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import torch
@@ -95,3 +95,16 @@ def gmm_ring(n: int, std: float = 0.01, radius: float = 1.0, k: int = 8, seed: i
     """The ring of VEEGAN's benchmark: k = 8 Gaussians on a circle of radius 1, std 0.01."""
     centers = ring_centers(k, radius)
     return sample_mixture(n, centers, std, _weights(weights, k), seed)
+
+
+def mixture_sampler(mixture: Mixture) -> Callable[[int, torch.Generator], Tensor]:
+    """An endless data stream for :func:`sigtut.fit`: fresh draws of ``mixture`` for every mini-batch."""
+    if not isinstance(mixture, Mixture):
+        raise TypeError(f"mixture must be a sigtut Mixture, got {type(mixture).__name__}")
+    centers, std, weights = mixture.centers, mixture.std, mixture.weights
+
+    def draw(n: int, generator: torch.Generator) -> Tensor:
+        labels = torch.multinomial(weights, n, replacement=True, generator=generator)
+        return centers[labels] + std * torch.randn(n, centers.shape[1], generator=generator)
+
+    return draw

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..data.mnist import ChecksumError
 from .runner import Interrupted
-from .store import StoredResultError
+from .store import ResultPathError, StoredResultError
 
 
 def positive_int_arg(text: str) -> int:
@@ -79,6 +79,6 @@ def guarded(run: Callable[[], int]) -> int:
         print(f"\n{err}: finished runs and checkpoints are kept; run the same command again to resume. "
               "No results file was written.", file=sys.stderr)
         return 128 + err.signum
-    except (StoredResultError, ChecksumError, ConnectionError, FileNotFoundError) as err:
+    except (StoredResultError, ResultPathError, ChecksumError, ConnectionError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)     # found before any training: a message, not a traceback
         return 2

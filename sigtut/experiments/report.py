@@ -14,6 +14,7 @@ population, by Welch's t-test on (mean, s.d., n) of both sides (unequal variance
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -124,4 +125,25 @@ def format_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     line = "  ".join(c.ljust(widths[c]) for c in columns)
     out = [line, "  ".join("-" * widths[c] for c in columns)]
     out += ["  ".join(str(r.get(c, "")).ljust(widths[c]) for c in columns) for r in rows]
+    return "\n".join(out)
+
+
+def provenance_text(result: dict[str, Any], labels: dict[str, str] | None = None, width: int = 88) -> str:
+    """For readers: one paragraph per part of a stored result, with its rows, command, commit, machine and time.
+
+    ``labels`` maps row keys to display names. A part's ``note`` (e.g. run on another machine) follows it.
+    """
+    from .store import parts_of
+
+    name = (labels or {}).get
+    out = []
+    for p in parts_of(result):
+        rows = ", ".join(name(g, g) for g in p["groups"])
+        text = (f"{rows}: `{p['command']}` at commit {p['commit'][:12]} on {p['device']}, "
+                f"{p['wall_seconds']:,.0f} s wall")
+        if p.get("replaced_later"):
+            text += f" (its runs of {', '.join(name(g, g) for g in p['replaced_later'])} replaced by a later part)"
+        if p.get("note"):
+            text += f". Note: {p['note']}"
+        out.append(textwrap.fill(text, width, subsequent_indent="    "))
     return "\n".join(out)

@@ -32,6 +32,10 @@ class StoredResultError(ValueError):
     """A stored result cannot be used: it does not parse, or it belongs to another set-up. Names the file."""
 
 
+class ResultPathError(ValueError):
+    """A results file could not be written where it was asked for; names the path."""
+
+
 def repository_root() -> Path:
     """The repository this package was installed from (holding ``results/``), else the working directory."""
     root = Path(__file__).resolve().parents[2]
@@ -113,18 +117,18 @@ def check_writable(path: str | os.PathLike) -> Path:
     Creates the folder if needed and writes and removes a probe file beside ``path``.
 
     Raises:
-        ValueError: ``path`` is a folder, or its folder cannot be created or written (names both).
+        ResultPathError: ``path`` is a folder, or its folder cannot be created or written (names both).
     """
     out = Path(path)
     if out.is_dir():
-        raise ValueError(f"output path {out} is a folder; give a file name such as {out / 'result.json'}")
+        raise ResultPathError(f"output path {out} is a folder; give a file name such as {out / 'result.json'}")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".probe", dir=out.parent)
         os.close(fd)
         os.unlink(probe)
     except OSError as err:
-        raise ValueError(f"cannot write the results file {out}: {err.strerror or err} "
+        raise ResultPathError(f"cannot write the results file {out}: {err.strerror or err} "
                          f"(folder {out.parent}); choose another --out or fix its permissions") from err
     return out
 
@@ -153,7 +157,7 @@ def prepare(path: str | os.PathLike, header: Mapping[str, Any], merge: bool,
         The stored result when ``merge`` is set and one exists, else None.
 
     Raises:
-        ValueError: the path cannot be written. StoredResultError: the stored file is corrupt (even
+        ResultPathError: the path cannot be written. StoredResultError: the stored file is corrupt (even
         without ``merge``: it is never silently overwritten) or, with ``merge``, of another set-up.
     """
     check_writable(path)
@@ -200,3 +204,14 @@ def merge(stored: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str,
     merged["wall_seconds"] = round(sum(p["wall_seconds"] for p in parts), 2)
     merged["seeds"] = sorted({r["seed"] for r in runs})
     return merged
+
+
+def part_of(result: Mapping[str, Any], group: str) -> dict[str, Any]:
+    """The part of a stored result whose runs of ``group`` it holds (the last part that ran it).
+
+    A part run on another machine carries a ``note``; its seconds do not compare with the others'.
+    """
+    holding = [p for p in parts_of(result) if group in p["groups"]]
+    if not holding:
+        raise ValueError(f"group {group!r} has no runs in this result; it holds {list(result['summary'])}")
+    return holding[-1]

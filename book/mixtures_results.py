@@ -1,0 +1,73 @@
+"""Queries on the stored Table 1 results that the mode-collapse chapter (05_mixtures) asks.
+
+They live beside the chapter, not in the package: they answer this chapter's questions
+(which seeds cover the grid, what a longer budget changed). The chapter imports this module
+from its own folder; ``tests/test_mixtures_results.py`` tests it.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sigtut.experiments.table1 import METHODS, mixture_of
+from sigtut.experiments.table1_report import compare_with_paper
+
+
+def method_runs(result: dict[str, Any], method: str) -> list[dict[str, Any]]:
+    """The stored runs of one method (a key of ``METHODS``), one per seed, in seed order."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {list(METHODS)}, got {method!r}")
+    return sorted((r for r in result["runs"] if r["method"] == method), key=lambda r: r["seed"])
+
+
+def pending(result: dict[str, Any] | None) -> list[str]:
+    """The methods a stored result does not hold yet (all of them for None)."""
+    have = set(result["summary"]) if result is not None else set()
+    return [m for m in METHODS if m not in have]
+
+
+def ranked(result: dict[str, Any], metric: str = "hq") -> list[str]:
+    """The methods of a result by their mean ``metric`` over seeds, highest first."""
+    return sorted(result["summary"], key=lambda m: -result["summary"][m][metric][0])
+
+
+def covering_seeds(result: dict[str, Any], method: str) -> int:
+    """How many of ``method``'s seeds find every mode of the mixture (SIG convention)."""
+    k = len(mixture_of(result["dataset"]).centers)
+    return sum(r["modes"] == k for r in method_runs(result, method))
+
+
+def full_coverage(result: dict[str, Any]) -> list[str]:
+    """The methods that find every mode of the mixture in every seed (SIG convention)."""
+    return [m for m in result["summary"] if covering_seeds(result, m) == len(method_runs(result, m))]
+
+
+def verdict_changes(before: dict[str, Any], after: dict[str, Any], paper_spread: str = "sd") -> list[tuple[str, str]]:
+    """The (method, metric) pairs whose verdict against the paper differs between two results."""
+    old = {(r["method"], r["metric"]): r["verdict"] for r in compare_with_paper(before, paper_spread)}
+    new = {(r["method"], r["metric"]): r["verdict"] for r in compare_with_paper(after, paper_spread)}
+    return [key for key in old if key in new and old[key] != new[key]]
+
+
+def _change(old: float, new: float, digits: int) -> str:
+    return f"{old:.{digits}f} → {new:.{digits}f}"
+
+
+def seed_changes(before: dict[str, Any], after: dict[str, Any], method: str) -> list[dict[str, str]]:
+    """Per seed, ``method``'s modes, hq and KL ``before`` → ``after`` (e.g. two training budgets)."""
+    old = {r["seed"]: r for r in method_runs(before, method)}
+    return [{"seed": str(r["seed"]), "modes": _change(old[r["seed"]]["modes"], r["modes"], 0),
+             "hq": _change(old[r["seed"]]["hq"], r["hq"], 2), "kl": _change(old[r["seed"]]["kl"], r["kl"], 2)}
+            for r in method_runs(after, method)]
+
+
+def budget_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, str]]:
+    """Per method held by both results: seeds covering every mode, mean modes, hq, KL and seconds, before → after."""
+    k = len(mixture_of(after["dataset"]).centers)
+    rows = []
+    for m in (m for m in after["summary"] if m in before["summary"]):
+        old, new = before["summary"][m], after["summary"][m]
+        row = {"method": METHODS[m], f"all {k}": _change(covering_seeds(before, m), covering_seeds(after, m), 0)}
+        for metric, digits in (("modes", 1), ("hq", 2), ("kl", 2), ("seconds", 0)):
+            row[metric] = _change(old[metric][0], new[metric][0], digits)
+        rows.append(row)
+    return rows

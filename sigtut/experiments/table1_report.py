@@ -1,0 +1,118 @@
+"""Showing Table 1: ours beside the SIG paper's Table 1 and the peers' claims, the comparison, Figure 2.
+
+Ours are mean ± s.d. over seeds; the paper's ± are read as standard deviations
+(:mod:`sigtut.experiments.report` says why).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import report
+from .published import PAPER_TABLE1, PEER_CLAIMS
+from .store import part_of
+from .table1 import (DATASETS, FIGURE_POINTS, METHODS, SIG_MIN_COUNT, SIG_SAMPLES, VEEGAN_SAMPLES,
+                     mixture_of)
+
+
+def comparable_seconds(result: dict[str, Any]) -> dict[str, float]:
+    """Mean seconds per run of each method whose part carries no ``note``, fastest first.
+
+    A part with a note ran on another machine (:func:`sigtut.experiments.store.part_of`); its
+    seconds would not compare with the others', so wall-time rankings use these only.
+    """
+    timed = {m: s["seconds"][0] for m, s in result["summary"].items() if not part_of(result, m).get("note")}
+    return dict(sorted(timed.items(), key=lambda kv: kv[1]))
+
+
+def sig_rows(result: dict[str, Any]) -> list[dict[str, str]]:
+    """SIG's convention: the true-data limit, then per method ours (mean ± s.d.) and SIG Table 1's (± as s.d.)."""
+    k = len(mixture_of(result["dataset"]).centers)
+    truth = result["true_data"]
+    rows = [{"method": "true data (limit)", "modes": f"{truth['modes']}/{k}", "hq": f"{truth['hq']:.3f}",
+             "kl": f"{truth['kl']:.4f}"}]
+    timed = comparable_seconds(result)
+    for m, s in result["summary"].items():
+        paper = PAPER_TABLE1.get(m, {}) if result["dataset"] == "grid" else {}
+        rows.append({"method": METHODS[m], "modes": report.pm(*s["modes"], 1), "hq": report.pm(*s["hq"]),
+                     "kl": report.pm(*s["kl"]), "seconds": report.pm(*s["seconds"], 0) + ("" if m in timed else " †"),
+                     "paper modes": report.pm(*paper["modes"], 1) if paper else "–",
+                     "paper hq": report.pm(*paper["hq"]) if paper else "–",
+                     "paper kl": report.pm(*paper["kl"]) if paper else "–"})
+    return rows
+
+
+def veegan_rows(result: dict[str, Any]) -> list[dict[str, str]]:
+    """VEEGAN's convention (2,500 samples, >= 1 per mode): ours beside the peer papers' own claims."""
+    truth = result["true_data"]
+    rows = [{"method": "true data (limit)", "modes": str(truth["modes_2500"]), "hq": f"{truth['hq_2500']:.3f}"}]
+    for m, s in result["summary"].items():
+        claim = PEER_CLAIMS[result["dataset"]].get(m)
+        rows.append({"method": METHODS[m], "modes": report.pm(*s["modes_2500"], 1), "hq": report.pm(*s["hq_2500"], 3),
+                     "peer paper": f"{claim[0]:g} modes, hq {claim[1]:.3f} ({claim[2]})" if claim else "–"})
+    return rows
+
+
+def table_text(result: dict[str, Any]) -> str:
+    """The two plain-text tables the command prints. Seconds of a part run on another machine are marked †."""
+    k = len(mixture_of(result["dataset"]).centers)
+    head = (f"{result['dataset']} ({k} modes), profile {result['profile']}, {len(result['seeds'])} seed(s), "
+            f"{result['steps']} steps; ours mean ± s.d. over seeds, the paper's ± read as s.d.")
+    sig = report.format_table(sig_rows(result), ["method", "modes", "hq", "kl", "seconds", "paper modes",
+                                                 "paper hq", "paper kl"])
+    vee = report.format_table(veegan_rows(result), ["method", "modes", "hq", "peer paper"])
+    elsewhere = "" if len(comparable_seconds(result)) == len(result["summary"]) else \
+        "\n† run on another machine (see its part's note): seconds not comparable with the others'"
+    return (f"{head}\nSIG convention: {SIG_SAMPLES:,} samples, a mode counts with > {SIG_MIN_COUNT:,} "
+            f"high-quality samples (paper numbers: SIG Table 1, grid only)\n{sig}{elsewhere}\n\n"
+            f"VEEGAN convention: {VEEGAN_SAMPLES:,} samples, a mode counts with ≥ 1\n{vee}")
+
+
+def compare_with_paper(result: dict[str, Any], paper_spread: str = "sd") -> list[dict[str, Any]]:
+    """Ours against SIG Table 1 per method and metric by Welch's test (:func:`report.compare`).
+
+    ``paper_spread`` reads the paper's ± as standard deviations (``"sd"``, what they must be) or as
+    the standard errors the paper calls them (``"se"``). Only the grid has published numbers; for
+    the ring the list is empty.
+    """
+    if result["dataset"] != "grid":
+        return []
+    n = {m: sum(r["method"] == m for r in result["runs"]) for m in result["summary"]}
+    rows = report.compare(result["summary"], PAPER_TABLE1, n, paper_spread)
+    return [{"method": r["row"], **{k: v for k, v in r.items() if k != "row"}} for r in rows]
+
+
+def plot_samples(result: dict[str, Any], seed_index: int = 0, path: str | Path | None = None):
+    """Figure 2: samples of every method (one panel each, same limits) beside the true data; returns the figure."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    sns.set_theme()
+    mixture = mixture_of(result["dataset"])
+    k = len(mixture.centers)
+    seed = result["seeds"][seed_index]
+    panels = [("true data", DATASETS[result["dataset"]](FIGURE_POINTS, seed=12345).x.numpy(), k)]
+    for m in result["summary"]:
+        run = next(r for r in result["runs"] if r["method"] == m and r["seed"] == seed)
+        panels.append((METHODS[m], np.asarray(run["samples"]), run["modes"]))
+    lim = float(mixture.centers.abs().max()) * 1.5
+    cols = min(5, len(panels))
+    rows = -(-len(panels) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(2.8 * cols, 2.9 * rows), squeeze=False)
+    for ax, (name, pts, modes) in zip(axes.flat, panels):
+        ax.scatter(mixture.centers[:, 0], mixture.centers[:, 1], s=25, c="tab:red", marker="x", linewidths=1)
+        ax.scatter(pts[:, 0], pts[:, 1], s=2, alpha=0.3)
+        ax.set(xlim=(-lim, lim), ylim=(-lim, lim), title=f"{name}: {modes}/{k} modes", xlabel="$x_1$", ylabel="$x_2$")
+        ax.set_aspect("equal")
+    for ax in list(axes.flat)[len(panels):]:
+        ax.axis("off")
+    narrow = cols < 4                    # a two- or three-panel figure needs a two-line title
+    fig.suptitle(f"{result['dataset']}, {result['profile']} profile, {result['steps']:,} steps, seed {seed}"
+                 + ("\n" if narrow else ": ") + "panel titles give that seed's modes (SIG convention); "
+                 "red × = true centres", fontsize=9 if narrow else 10)
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=110)
+    return fig
