@@ -80,3 +80,4 @@ __all__ = [
     "theorem1_survival_threshold",
     "theorem1_symbols",
 ]
+from .gansi import algorithm1_steps, cross_entropy_gradient, h_m_gap_at_m1, h_m_gradient
