@@ -61,8 +61,8 @@ def fetch_checkout(repository: str, ref: str, clone: Path) -> None:
     """
     partial = clone.with_name(clone.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
-    advice = (f"Check the address and your connection, or set REPOSITORY and REF at the top "
-              f"of this cell to a reachable copy of the book's repository; then run the cell again.")
+    advice = ("Check the address and your connection, or set REPOSITORY and REF at the top "
+              "of this cell to a reachable copy of the book's repository; then run the cell again.")
     _run(["git", "init", "-q", str(partial)], "creating the folder for the clone", advice)
     _run(["git", "-C", str(partial), "fetch", "-q", "--depth", "1", repository, ref],
          f"fetching {ref} from {repository}", advice)

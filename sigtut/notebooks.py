@@ -134,7 +134,6 @@ class Book:
     """Numbers, labels and references of the whole book, collected in ``_toc.yml`` order."""
 
     site: str
-    titles: dict[str, str] = field(default_factory=dict)           # page → first heading
     targets: dict[str, Target] = field(default_factory=dict)       # label → target
     numbers: dict[tuple[str, int], str] = field(default_factory=dict)  # (page, index) → "Lemma 2"
     bibfile: Path | None = None
@@ -144,12 +143,12 @@ class Book:
         return f"{self.site}book/{page}.html" + (f"#{anchor}" if anchor else "")
 
 
-def _numbered_directives(lines: list[str]):
+def _all_directives(lines: list[str]):
     """Yield every directive of ``lines`` in reading order, nested ones after their parent."""
     for block in parse_blocks(lines):
         if isinstance(block, Directive):
             yield block
-            yield from _numbered_directives(block.body)
+            yield from _all_directives(block.body)
 
 
 def collect_book(repo: Path = REPO) -> Book:
@@ -159,14 +158,13 @@ def collect_book(repo: Path = REPO) -> Book:
     for md in chapter_sources(repo):
         page, lines = md.stem, md.read_text().splitlines()
         heading = next(line[2:].strip() for line in lines if line.startswith("# "))
-        book.titles[page] = heading
         book.targets[page] = Target(page, heading)
         for i, line in enumerate(lines):
             if target := _TARGET.match(line):
-                title = next((l.lstrip("#").strip() for l in lines[i + 1:] if l.startswith("#")), "")
+                title = next((h.lstrip("#").strip() for h in lines[i + 1:] if h.startswith("#")), "")
                 book.targets[target["label"]] = Target(page, _plain(title))
         position = 0
-        for directive in _numbered_directives(lines):
+        for directive in _all_directives(lines):
             kind = PROOF_KINDS.get(directive.name) or ("Exercise" if directive.name == "exercise" else None)
             if kind is None:
                 continue
@@ -264,6 +262,10 @@ class Converter:
         return [""] + [f"- [{label}] {' '.join(text.split())}" for label, text in entries] + [""]
 
 
+def _has_text(lines: list[str]) -> bool:
+    return any(line.strip() for line in lines)
+
+
 def _cell_id(page: str, index: int) -> str:
     return hashlib.sha1(f"{page}:{index}".encode()).hexdigest()[:8]
 
@@ -313,15 +315,15 @@ def build_notebook(md: Path, book: Book, repository: str, ref: str) -> nbformat.
             elif isinstance(block, Directive) and block.name == "solution-end":
                 if not in_solution:
                     raise ValueError(f"{page}: solution-end without solution-start")
-                out += ["", "</details>", ""] if not continued or any(l.strip() for l in out) else []
+                out += ["", "</details>", ""] if not continued or _has_text(out) else []
                 in_solution = continued = False
             elif isinstance(block, str) and (_TARGET.match(block) or not block.strip()):
                 out.append("")
             else:
-                if continued and not any(l.strip() for l in out):
+                if continued and not _has_text(out):
                     out += ["<details>", "<summary><b>Solution</b> (continued; click to open)</summary>", ""]
                 out += converter.directive(block) if isinstance(block, Directive) else [converter.roles(block)]
-        if in_solution and any(line.strip() for line in out):
+        if in_solution and _has_text(out):
             out += ["", "</details>"]
         text = re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
         if text:
@@ -365,7 +367,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sigtut.notebooks", description=__doc__.split("\n")[0])
     parser.add_argument("--ref", default=DEFAULT_REF, help="commit, tag or branch the set-up installs (default: main)")
     parser.add_argument("--out", type=Path, help="write book/*.ipynb under this folder instead of the repository")
-    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a notebook differs from its source")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if a notebook differs from its source")
     args = parser.parse_args(argv)
     differ = write_notebooks(args.out, args.ref, args.check)
     for path in differ:

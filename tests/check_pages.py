@@ -66,23 +66,30 @@ PAGE_SCRIPT = r"""
     }
     return h ? text(h).replace(/#$/, "") : "(top)";
   };
-  const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden"
-                          && el.getBoundingClientRect().height > 0;
-  const longest = (el) => (el.textContent || "").split("\n").reduce((a, b) => b.length > a.length ? b : a, "").trim().slice(0, 80);
+  const visible = (el) => el.getClientRects().length > 0
+    && getComputedStyle(el).visibility !== "hidden" && el.getBoundingClientRect().height > 0;
+  const longest = (el) => (el.textContent || "").split("\n")
+    .reduce((a, b) => b.length > a.length ? b : a, "").trim().slice(0, 80);
 
   // 1. error output
-  for (const el of article.querySelectorAll(".cell_output .output.traceback, .cell_output .output.error, .cell_output .output.stderr"))
+  const errors = ".output.traceback, .output.error, .output.stderr";
+  for (const el of article.querySelectorAll(errors.split(", ").map(e => ".cell_output " + e).join(", ")))
     if (visible(el)) add("error output", el, text(el).slice(0, 120));
+  const message = /Traceback \(most recent call last\)|^\s*\w+(Error|Exception|Warning): /m;
   for (const el of article.querySelectorAll(".cell_output"))
-    if (visible(el) && /Traceback \(most recent call last\)|^\s*\w+(Error|Exception|Warning): /m.test(el.innerText))
-      add("error output", el, (el.innerText.match(/.*(Traceback|Error|Exception|Warning).*/) || [""])[0].slice(0, 120));
+    if (visible(el) && message.test(el.innerText))
+      add("error output", el, (el.innerText.match(/.*(Traceback|Error|Exception|Warning).*/) || [""])[0]);
 
   // 2. figures that do not load; sizes of the others for the text-size check
   const images = [];
   for (const img of article.querySelectorAll("img")) {
-    if (!img.complete || img.naturalWidth === 0) { add("missing figure", img, img.getAttribute("src")); continue; }
+    if (!img.complete || img.naturalWidth === 0) {
+      add("missing figure", img, img.getAttribute("src"));
+      continue;
+    }
     if (img.closest(".cell_output, figure, .figure"))
-      images.push({src: img.src, shown: img.getBoundingClientRect().width, natural: img.naturalWidth, where: where(img)});
+      images.push({src: img.src, shown: img.getBoundingClientRect().width,
+                   natural: img.naturalWidth, where: where(img)});
   }
 
   // 3. wider than the box: code, outputs, tables
@@ -92,13 +99,15 @@ PAGE_SCRIPT = r"""
   };
   for (const pre of article.querySelectorAll(".cell_input pre")) wide("code cell too wide", pre);
   for (const pre of article.querySelectorAll(".cell_output pre")) wide("output too wide", pre);
-  for (const box of article.querySelectorAll(".cell_output .output, .pst-scrollable-table-container, .table-wrapper")) {
+  const boxes = ".cell_output .output, .pst-scrollable-table-container, .table-wrapper";
+  for (const box of article.querySelectorAll(boxes)) {
     if (box.querySelector("pre")) continue;      // text outputs are checked above
     wide("output too wide", box);
   }
   for (const table of article.querySelectorAll("table")) {
     const box = table.parentElement.getBoundingClientRect(), r = table.getBoundingClientRect();
-    if (r.width > box.width + 1) add("table too wide", table, `${Math.round(r.width - box.width)} px wider than its box`);
+    if (r.width > box.width + 1)
+      add("table too wide", table, `${Math.round(r.width - box.width)} px wider than its box`);
   }
   // display equations: the extent of the typeset glyphs against the box of the equation
   for (const box of article.querySelectorAll("div.math")) {
@@ -106,9 +115,14 @@ PAGE_SCRIPT = r"""
     if (!box.querySelector("mjx-container")) { add("equation not typeset", box, text(box).slice(0, 80)); continue; }
     const b = box.getBoundingClientRect();
     let left = Infinity, right = -Infinity;
-    for (const g of glyphs) { const r = g.getBoundingClientRect(); if (r.width > 0) { left = Math.min(left, r.left); right = Math.max(right, r.right); } }
-    const lost = Math.max(0, b.left - left) + Math.max(0, right - b.right);
-    if (lost > 1) add("equation clipped", box, `${Math.round(b.left - left)} px lost on the left, ${Math.round(right - b.right)} px on the right (box ${Math.round(b.width)} px)`);
+    for (const g of glyphs) {
+      const r = g.getBoundingClientRect();
+      if (r.width > 0) { left = Math.min(left, r.left); right = Math.max(right, r.right); }
+    }
+    const lostLeft = Math.round(Math.max(0, b.left - left)), lostRight = Math.round(Math.max(0, right - b.right));
+    if (lostLeft + lostRight > 1)
+      add("equation clipped", box, `${lostLeft} px lost on the left, ${lostRight} px on the right ` +
+                                   `(box ${Math.round(b.width)} px)`);
   }
 
   // 4. solutions: closed dropdowns, and no code of theirs outside
@@ -116,10 +130,14 @@ PAGE_SCRIPT = r"""
     const title = sol.querySelector(".admonition-title");
     if (!sol.classList.contains("dropdown")) add("solution not in a dropdown", sol, title ? text(title) : "");
     for (const child of sol.children)
-      if (child !== title && visible(child)) { add("solution shown before it is opened", sol, text(child).slice(0, 80)); break; }
+      if (child !== title && visible(child)) {
+        add("solution shown before it is opened", sol, text(child).slice(0, 80));
+        break;
+      }
     let next = sol.nextElementSibling;
     while (next && !next.matches("section, h1, h2, h3, h4, .exercise, .solution")) {
-      if (next.matches(".cell") && visible(next)) add("solution code outside its dropdown", next, text(next).slice(0, 80));
+      if (next.matches(".cell") && visible(next))
+        add("solution code outside its dropdown", next, text(next).slice(0, 80));
       next = next.nextElementSibling;
     }
   }
@@ -127,7 +145,8 @@ PAGE_SCRIPT = r"""
   // 5. the Colab launch button
   if (expected.colab) {
     const links = [...document.querySelectorAll("a[href*='colab.research.google.com']")].map(a => a.href);
-    if (!links.includes(expected.colab)) add("launch button", document.body, `expected ${expected.colab}, found ${links.join(", ") || "none"}`);
+    if (!links.includes(expected.colab))
+      add("launch button", document.body, `expected ${expected.colab}, found ${links.join(", ") || "none"}`);
   }
   return {problems, images};
 }
@@ -287,7 +306,8 @@ def text_size_problems(images: list[dict]) -> list[dict]:
         record = png_text(path).get(SMALLEST_TEXT_KEY)
         if record is None:
             problems.append({"kind": "figure text size unknown", "where": image["where"],
-                             "detail": f"{path.name} records no {SMALLEST_TEXT_KEY} (not drawn by matplotlib in the book's kernel?)"})
+                             "detail": f"{path.name} records no {SMALLEST_TEXT_KEY} "
+                                       "(not drawn by matplotlib in the book's kernel?)"})
             continue
         if record == "none":      # a figure without text
             continue
@@ -327,7 +347,8 @@ def check_pages(html: Path, pages: list[str], screenshots: Path | None, config: 
             problems = []
             typeset = browser.evaluate(
                 "new Promise(done => { const t0 = Date.now(); (function wait() {"
-                " if (window.MathJax && MathJax.startup && MathJax.startup.promise) MathJax.startup.promise.then(() => done(true));"
+                " if (window.MathJax && MathJax.startup && MathJax.startup.promise)"
+                "   MathJax.startup.promise.then(() => done(true));"
                 " else if (Date.now() - t0 > 20000) done(false); else setTimeout(wait, 50); })(); })", timeout=40)
             if not typeset and browser.evaluate("document.querySelectorAll('div.math, span.math').length"):
                 problems.append({"kind": "MathJax did not load", "where": page,

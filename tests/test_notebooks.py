@@ -97,7 +97,8 @@ def test_directives_become_numbered_markdown_and_solutions_details(tmp_path):
     assert f"[Lemma 1]({SITE}book/01_toy.html#lem-two)" in text
     assert f"[its proof]({SITE}book/01_toy.html#lem-two)" in text
     assert "(Yin and Zhou, 2018)" in text
-    assert "- [Yin and Zhou, 2018] Mingzhang Yin and Mingyuan Zhou" in text and "(https://arxiv.org/abs/1905.12659)" in text
+    assert "- [Yin and Zhou, 2018] Mingzhang Yin and Mingyuan Zhou" in text
+    assert "(https://arxiv.org/abs/1905.12659)" in text
     assert "> **Errata**" in text and "> A typo." in text
     assert not re.search(r"`{3,}\{|\{[\w:-]+\}`", text), "raw MyST left in the notebook"
     solution = next(c for c in nb.cells if "<details>" in c.source)
