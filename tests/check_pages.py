@@ -343,7 +343,7 @@ def check_pages(html: Path, pages: list[str], screenshots: Path | None, config: 
             if not file.is_file():
                 results.append(PageCheck(page, [{"kind": "page missing", "where": str(file), "detail": ""}]))
                 continue
-            browser.open(file.as_uri())
+            browser.open(file.resolve().as_uri())
             problems = []
             typeset = browser.evaluate(
                 "new Promise(done => { const t0 = Date.now(); (function wait() {"
