@@ -1,9 +1,12 @@
-"""Small plotting helpers shared by the image chapters and the Table 2 experiment."""
+"""Small plotting helpers: image grids for the image chapters and Table 2, and the record of
+each book figure's smallest text size that the page check reads."""
 from __future__ import annotations
 
 import numpy as np
 import torch
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.text import Text
 from torch import Tensor
 
 
@@ -36,3 +39,49 @@ def show_images(ax: Axes, images: Tensor, title: str | None = None, side: int = 
     if title:
         ax.set_title(title, fontsize=10)
     ax.axis("off")
+
+
+SMALLEST_TEXT_KEY = "sigtut:smallest-text-px"  # PNG text chunk read by tests/check_pages.py
+
+
+def smallest_text_pt(fig: Figure) -> float | None:
+    """Font size in points of the smallest visible, non-empty text of ``fig``; None if it has none."""
+    sizes = [text.get_fontsize() for text in fig.findobj(Text)
+             if text.get_visible() and text.get_text().strip()]
+    return min(sizes) if sizes else None
+
+
+def figure_text_metadata(fig: Figure, dpi: float | None = None) -> dict[str, str]:
+    """PNG metadata recording the smallest text of ``fig`` in image pixels when saved at ``dpi``.
+
+    Pass it to ``fig.savefig(..., metadata=...)`` for a stored figure that the book shows, so
+    that the page check can tell the size at which the figure's text is rendered.
+    """
+    size = smallest_text_pt(fig)
+    dpi = fig.dpi if dpi is None else dpi
+    return {SMALLEST_TEXT_KEY: "none" if size is None else f"{size * dpi / 72:.2f}"}
+
+
+def record_smallest_text(shell=None) -> None:
+    """Make IPython's inline PNGs of matplotlib figures carry :func:`figure_text_metadata`.
+
+    ``make book`` runs this in every chapter's kernel (an IPython start-up file), so each
+    figure of the built book says how small its text is; the page check turns that and the
+    figure's displayed width into a rendered size in points.
+    """
+    import matplotlib
+    from IPython import get_ipython
+    from IPython.core.pylabtools import print_figure
+    from matplotlib_inline.backend_inline import configure_inline_support
+
+    shell = shell or get_ipython()
+    if shell is None:
+        raise RuntimeError("record_smallest_text needs a running IPython shell")
+    matplotlib.use("module://matplotlib_inline.backend_inline")
+    configure_inline_support(shell, "inline")  # selects the inline formats now, so they do not replace ours later
+
+    def png(fig: Figure) -> str | None:
+        return print_figure(fig, "png", base64=True, bbox_inches="tight",
+                            metadata=figure_text_metadata(fig))
+
+    shell.display_formatter.formatters["image/png"].for_type(Figure, png)

@@ -1,12 +1,15 @@
-"""The book's structure: toc ↔ chapter files, .md ↔ .ipynb pairs, and nbval failing on broken maths."""
+"""The book's structure: toc ↔ chapter files, notebooks built from the chapters, nbval failing on broken maths."""
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import jupytext
+import nbformat
 import pytest
 import yaml
+
+from sigtut import notebooks
 
 REPO = Path(__file__).resolve().parent.parent
 BOOK = REPO / "book"
@@ -42,14 +45,20 @@ def test_every_toc_chapter_is_a_paired_notebook():
         assert (REPO / f"{name}.ipynb").exists(), f"{name}.md has no paired {name}.ipynb (run jupytext --sync)"
 
 
+def _cells(notebook) -> list[tuple]:
+    return [(c.cell_type, c.source, c.metadata) for c in notebook.cells]
+
+
 @pytest.mark.parametrize("md", _chapter_sources(), ids=lambda p: p.name)
-def test_pairs_have_not_drifted(md):
+def test_notebook_is_built_from_its_chapter(md):
+    # book/*.ipynb are generated (Colab-readable Markdown, the set-up cell): never edited by hand
     ipynb = md.with_suffix(".ipynb")
-    assert ipynb.exists(), f"{md.name} has no paired notebook"
-    a, b = jupytext.read(md), jupytext.read(ipynb)
-    cells_a = [(c.cell_type, c.source.strip()) for c in a.cells]
-    cells_b = [(c.cell_type, c.source.strip()) for c in b.cells]
-    assert cells_a == cells_b, f"{md.name} and {ipynb.name} differ: run `jupytext --sync {md.relative_to(REPO)}`"
+    assert ipynb.exists(), f"{md.name} has no notebook: run `make notebooks`"
+    book = notebooks.collect_book(REPO)
+    expected = notebooks.build_notebook(md, book, notebooks.book_config(REPO)["repository"]["url"],
+                                        notebooks.DEFAULT_REF)
+    actual = nbformat.read(ipynb, as_version=4)
+    assert _cells(actual) == _cells(expected), f"{ipynb.name} is not built from {md.name}: run `make notebooks`"
 
 
 @pytest.mark.parametrize("md", [p for p in BOOK.glob("*.md") if "{cite" in p.read_text()], ids=lambda p: p.name)
