@@ -14,9 +14,11 @@ no other setting, so the rest comes from the base methods' papers:
 - The SI versions: p(x | θ) = N(x; θ, σ² I) over the D = 3,072 pixel values with σ = ``SIGMA``
   = 0.2 on images in [-1, 1] (a tenth of the pixel range: sharp enough that θ is an image,
   the value chosen for Stacked MNIST), and λ = 1/D (:func:`sigtut.methods.gan_si.per_pixel_lambda`),
-  which makes λ·H_M a cross-entropy per pixel, on the scale of the GAN's loss; for
-  WGAN-GP the same λ puts the H_M gradient on one image on the scale of the critic's
-  gradient, which the penalty keeps near 1 (:meth:`~sigtut.methods.gan_si.SIRegularised.term_gradient_norms`).
+  which makes λ·H_M a cross-entropy per pixel, on the scale of the GAN's loss in nats.
+  A WGAN critic's loss has no fixed offset, so for WGAN-GP-SI only gradients compare: the
+  penalty keeps the critic's near 1, and λ = 1/D gives H_M's gradient on one image a
+  norm of order 0.1–1 (:meth:`~sigtut.methods.gan_si.SIRegularised.term_gradient_norms`
+  measures both on a batch).
 """
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from sigtut.data import SyntheticClassifier, cifar10, synthetic_cifar10
+from sigtut.data import SyntheticClassifier, cifar10, cifar10_available, synthetic_cifar10
 from sigtut.data.cifar10 import FOLDER, TARBALL, TEST_BATCHES, TRAIN_BATCHES, read_batch
 from sigtut.data.mnist import ChecksumError
 
@@ -49,7 +49,9 @@ def test_read_batch_keeps_the_channel_planes_and_labels(tmp_path):
 
 
 def test_cifar10_reads_the_folder_with_verify_off(tmp_path):
+    assert not cifar10_available(tmp_path)
     written = write_release(tmp_path)
+    assert cifar10_available(tmp_path)
     images, labels = cifar10(train=True, root=tmp_path, verify=False)
     assert images.shape == (15, 3, 32, 32) and images.dtype == torch.float32
     assert labels.dtype == torch.int64 and labels.tolist()[:3] == [0, 1, 2]

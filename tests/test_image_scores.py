@@ -41,6 +41,8 @@ def test_the_score_repeats_for_a_seed(images):
     a = inception_score(x, feature=SyntheticClassifier(), splits=5, device="cpu", seed=1)
     b = inception_score(x, feature=SyntheticClassifier(), splits=5, device="cpu", seed=1)
     assert a == b
+    one = inception_score(x, feature=SyntheticClassifier(), splits=1, device="cpu")
+    assert one.std is None and "±" not in str(one)
 
 
 def test_frechet_distance_is_small_between_samples_of_one_distribution(images):

@@ -123,6 +123,16 @@ def _read(files: tuple[tuple[str, int, int], ...]) -> tuple[np.ndarray, np.ndarr
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
+def _folder(root: str | os.PathLike | None) -> Path:
+    return Path(root).expanduser() if root is not None else data_root() / "cifar10"
+
+
+def cifar10_available(root: str | os.PathLike | None = None) -> bool:
+    """Whether a copy of CIFAR-10 (the tarball or all six batch files) is on disk, without downloading or checking it."""
+    folder = _folder(root)
+    return (folder / TARBALL).exists() or all((folder / FOLDER / name).exists() for name in BATCH_MD5)
+
+
 def cifar10(train: bool = True, root: str | os.PathLike | None = None, verify: bool = True) -> tuple[Tensor, Tensor]:
     """CIFAR-10 images float32 (N, 3, 32, 32) in [-1, 1] and labels int64 (N,) in 0..9.
 
@@ -144,8 +154,7 @@ def cifar10(train: bool = True, root: str | os.PathLike | None = None, verify: b
         raise TypeError(f"train must be a bool, got {type(train).__name__}")
     if not isinstance(verify, bool):
         raise TypeError(f"verify must be a bool, got {type(verify).__name__}")
-    folder = Path(root).expanduser() if root is not None else data_root() / "cifar10"
-    paths = _batch_files(folder, TRAIN_BATCHES if train else TEST_BATCHES, verify)
+    paths = _batch_files(_folder(root), TRAIN_BATCHES if train else TEST_BATCHES, verify)
     pixels, labels = _read(tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths))
     return to_network_range(pixels), torch.from_numpy(labels)
 
@@ -187,14 +196,15 @@ class SyntheticClassifier(nn.Module):
 
     The median of each channel over the pixels is the background colour (the blob covers
     less than half the image), and the logit of class k is −‖median − colour_k‖² / (2 τ²)
-    with τ = 0.1. It takes uint8 images (n, 3, H, W) in [0, 255], as the Inception network
+    with τ = 0.25 (small enough for confident labels, large enough that no softmax
+    probability underflows to 0 in float32). It takes uint8 images (n, 3, H, W) in [0, 255], as the Inception network
     of the scores does, and returns (n, 10) logits; ``num_features`` tells torchmetrics'
     FID their dimension. A score computed with it is not an Inception Score.
     """
 
     num_features = 10
 
-    def __init__(self, tau: float = 0.1) -> None:
+    def __init__(self, tau: float = 0.25) -> None:
         super().__init__()
         self.tau = _checks.positive("tau", tau)
         self.register_buffer("colours", SYNTHETIC_COLOURS.clone())

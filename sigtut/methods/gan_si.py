@@ -18,10 +18,10 @@ def per_pixel_lambda(data_dim: int) -> float:
     The paper sets λ so that the GAN's generator loss and the H_M term are on the same
     scale. H_M over D pixels grows like D, whereas the non-saturating loss −log D(θ) is
     of order one nat (log 2 at the equilibrium D = 1/2); dividing by D brings H_M to nats
-    per pixel, a few nats with σ = 0.2 on images in [-1, 1]. For a WGAN-GP critic, whose
-    values have no fixed offset, the comparable scale is that of the gradients: the
-    penalty holds ‖∇_θ D(θ)‖ near 1, and λ = 1/D gives the H_M gradient on one image a
-    norm of about ‖θ − x‖ / (σ² D), of order 0.1 to 1 for images in [-1, 1]
+    per pixel, a few nats with σ = 0.2 on images in [-1, 1]. A WGAN-GP critic's values
+    have no fixed offset, so there only gradients can be compared: the penalty holds
+    ‖∇_θ D(θ)‖ near 1, and λ = 1/D gives the H_M gradient on one image a norm of about
+    ‖θ − x‖ / (σ² D), of order 0.1 to 1 for images in [-1, 1]
     (:meth:`SIRegularised.term_gradient_norms` measures both).
     """
     return 1.0 / _checks.positive_int("data_dim", data_dim)

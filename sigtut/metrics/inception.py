@@ -49,7 +49,7 @@ class ImageScore:
 
     metric: str            # "IS" or "FID"
     value: float
-    std: float | None      # IS: standard deviation over the splits; FID: None
+    std: float | None      # IS: standard deviation over the splits (None for one split); FID: None
     n_images: int
     extractor: str
 
@@ -164,13 +164,14 @@ def inception_score(images: Tensor, feature: nn.Module | None = None, splits: in
     with torch.no_grad():
         for batch in _batches(images, batch_size, dev):
             metric.update(batch)
-        with torch.random.fork_rng(devices=[]):
+        with torch.random.fork_rng(devices=[]), warnings.catch_warnings():
             torch.manual_seed(_checks.seed(seed))
+            warnings.simplefilter("ignore")           # one split has no spread: std is undefined
             mean, std = metric.compute()
     if not math.isfinite(float(mean)):
         raise ValueError(f"the score is {float(mean)}: some softmax probabilities of the extractor's logits "
                          "underflow to 0; give it logits with a smaller spread")
-    return ImageScore("IS", float(mean), float(std), n, extractor)
+    return ImageScore("IS", float(mean), float(std) if splits > 1 else None, n, extractor)
 
 
 def frechet_distance(images: Tensor, reference: Tensor, feature: nn.Module | None = None,
