@@ -56,7 +56,7 @@ def _same_pad_k4() -> nn.ZeroPad2d:
     return nn.ZeroPad2d((1, 2, 1, 2))
 
 
-def _dcgan_init(module: nn.Module) -> None:
+def dcgan_init(module: nn.Module) -> None:
     """DCGAN initialisation: conv and linear weights ~ N(0, 0.02²); batch-norm scale ~ N(1, 0.02²)."""
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
         nn.init.normal_(module.weight, 0.0, 0.02)
@@ -82,7 +82,7 @@ class DCGANGenerator(nn.Module):
             _same_pad_k4(), nn.Conv2d(c2, c3, 4, stride=1), nn.BatchNorm2d(c3), nn.ReLU(),        # 14 -> 14
             nn.ConvTranspose2d(c3, channels, 4, stride=2, padding=1), nn.Tanh(),                  # 14 -> 28
         )
-        self.apply(_dcgan_init)
+        self.apply(dcgan_init)
 
     def forward(self, z: Tensor) -> Tensor:
         return self.body(self.fc(z).view(-1, 64, 4, 4))
@@ -102,7 +102,7 @@ class DCGANDiscriminator(nn.Module):
             _same_pad_k4(), nn.Conv2d(c2, c3, 4, stride=1), nn.BatchNorm2d(c3), nn.LeakyReLU(0.2),  # 7 -> 7
             nn.Flatten(), nn.Linear(c3 * 7 * 7, 1),
         )
-        self.apply(_dcgan_init)
+        self.apply(dcgan_init)
 
     def forward(self, x: Tensor) -> Tensor:
         return self.body(x)

@@ -18,11 +18,8 @@ from __future__ import annotations
 
 import functools
 import gzip
-import hashlib
 import os
 import struct
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -31,6 +28,7 @@ import torch
 from torch import Tensor
 
 from .. import _checks
+from ._files import ChecksumError, data_root, download, md5  # noqa: F401  (ChecksumError, md5: re-exported)
 
 MIRRORS: tuple[str, ...] = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
@@ -50,16 +48,6 @@ MNIST_FILES: dict[str, str] = {
 _IDX_DTYPES: dict[int, str] = {
     0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8",
 }
-
-
-class ChecksumError(ValueError):
-    """A data file's MD5 checksum differs from the published one; the message names the file."""
-
-
-def data_root() -> Path:
-    """The folder that holds data sets: ``$SIGTUT_DATA`` if set, else ``~/.cache/sigtut``."""
-    value = os.environ.get("SIGTUT_DATA", "").strip()
-    return Path(value).expanduser() if value else Path.home() / ".cache" / "sigtut"
 
 
 def parse_idx(raw: bytes) -> np.ndarray:
@@ -88,25 +76,6 @@ def parse_idx(raw: bytes) -> np.ndarray:
     return np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
 
 
-def md5(path: str | os.PathLike) -> str:
-    """Hex MD5 digest of a file."""
-    digest = hashlib.md5()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _verify(path: Path, expected_md5: str) -> Path:
-    got = md5(path)
-    if got != expected_md5:
-        raise ChecksumError(
-            f"{path} has MD5 {got}, expected {expected_md5}: the file is corrupt or not the "
-            "original; delete it and run again to download it afresh"
-        )
-    return path
-
-
 def fetch(name: str, expected_md5: str, folder: str | os.PathLike, mirrors: Sequence[str] = MIRRORS) -> Path:
     """Return ``folder/name`` after checking its MD5, downloading it from ``mirrors`` when absent.
 
@@ -114,31 +83,8 @@ def fetch(name: str, expected_md5: str, folder: str | os.PathLike, mirrors: Sequ
         ChecksumError: the file on disk, or the one downloaded, has the wrong MD5.
         ConnectionError: the file is absent and no mirror could be reached.
     """
-    path = Path(folder) / name
-    if path.exists():
-        return _verify(path, expected_md5)
-    failures = []
-    for mirror in mirrors:
-        url = mirror.rstrip("/") + "/" + name
-        try:
-            with urllib.request.urlopen(url, timeout=60) as response:
-                payload = response.read()
-        except (urllib.error.URLError, OSError) as err:
-            failures.append(f"{url}: {err}")
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".part")
-        tmp.write_bytes(payload)
-        got = md5(tmp)
-        if got != expected_md5:
-            tmp.unlink()
-            raise ChecksumError(f"{url} sent a file with MD5 {got}, expected {expected_md5}; not saved")
-        os.replace(tmp, path)
-        return path
-    raise ConnectionError(
-        f"cannot find {path} and cannot download {name}; tried:\n  " + "\n  ".join(failures)
-        + f"\nput the four MNIST files in {Path(folder)} or set SIGTUT_DATA to a folder with an mnist/ subfolder"
-    )
+    where = f"put the four MNIST files in {Path(folder)} or set SIGTUT_DATA to a folder with an mnist/ subfolder"
+    return download(name, expected_md5, folder, mirrors, where)
 
 
 @functools.lru_cache(maxsize=4)

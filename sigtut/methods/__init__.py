@@ -8,7 +8,9 @@ from .sig import SIG
 from .unrolled import UnrolledGAN
 from .vae import VAE
 from .veegan import VEEGAN
+from .wgan_gp import WGANGP, WGANGPSI
 
 __all__ = [
     "BMSVAEGAN", "GAN", "GANSI", "GenerativeMethod", "ManifoldDiffusionGAN", "ModeRegularizedGAN", "SIG", "UnrolledGAN", "VAE", "VEEGAN",
+    "WGANGP", "WGANGPSI",
 ]

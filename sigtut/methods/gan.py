@@ -69,9 +69,16 @@ class GAN(GenerativeMethod):
         opt.step()
         return loss.detach()
 
+    def adversarial_loss(self, fake_logits: Tensor) -> Tensor:
+        """The generator's adversarial loss from the discriminator's outputs on generated samples.
+
+        Here the non-saturating -E log D(G(z)); WGAN-GP overrides it with -E D(G(z)).
+        """
+        return generator_loss(fake_logits)
+
     def generator_objective(self, x: Tensor) -> Tensor:
         """The generator's loss on mini-batch x (subclasses add regularisers, e.g. GAN-SI's λ H_M)."""
-        return generator_loss(self.discriminator(self.generate(x.shape[0])))
+        return self.adversarial_loss(self.discriminator(self.generate(x.shape[0])))
 
     def training_step(self, x: Tensor, optimizers: dict[str, torch.optim.Optimizer]) -> dict[str, Tensor]:
         d_loss = self.discriminator_step(x, optimizers["discriminator"])
