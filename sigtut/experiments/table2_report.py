@@ -107,3 +107,23 @@ def plot_extremes(result: dict[str, Any], grids: Path, metric: str = "is") -> Fi
             ax.axis("off")
     fig.tight_layout()
     return fig
+
+
+def contrasts(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """DCGAN-SI against DCGAN at each stored size, per metric: both means ± s.d., Welch's p, the direction.
+
+    This is the paper's own question (does the regulariser help at this size?), asked of our runs.
+    """
+    out = []
+    for size in SIZES:
+        plain, si = f"dcgan/{size}", f"dcgan-si/{size}"
+        if plain not in result["summary"] or si not in result["summary"]:
+            continue
+        n = {g: sum(r["group"] == g for r in result["runs"]) for g in (plain, si)}
+        for metric in METRICS:
+            a, b = result["summary"][si][metric][:2], result["summary"][plain][metric][:2]
+            p = report.welch((*a, n[si]), (*b, n[plain]))
+            out.append({"size": size, "metric": metric, "dcgan-si": tuple(a), "dcgan": tuple(b), "p": p,
+                        "difference": ("none at 5%" if p >= report.ALPHA else
+                                       "DCGAN-SI higher" if a[0] > b[0] else "DCGAN-SI lower")})
+    return out
