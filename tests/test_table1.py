@@ -1,5 +1,6 @@
 """The Table 1 experiment: runs, tables with the paper's numbers, results JSON with provenance, CLI."""
 import json
+import re
 
 import matplotlib
 import pytest
@@ -7,7 +8,7 @@ import torch
 
 from sigtut.__main__ import COMMANDS
 from sigtut.__main__ import main as cli
-from sigtut.experiments import store, table1
+from sigtut.experiments import store, table1, table1_report
 from sigtut.experiments.profiles import Profile
 from sigtut.experiments.report import provenance_text
 from sigtut.experiments.table1_report import comparable_seconds, compare_with_paper, table_text
@@ -43,12 +44,17 @@ def test_run_summarises_each_method_with_provenance():
     text = table_text(result)
     assert "4.0 ± 3.1" in text and "0.91 ± 0.04" in text and "true data (limit)" in text
     assert "SIG (fixed σ)" not in text and "ours mean ± s.d." in text
+    frame = table1_report.sig_frame(result)
+    assert list(frame.index)[:4] == [("true data", "limit"), ("GAN", "ours"), ("GAN", "paper"), ("SIG", "ours")]
+    assert frame.loc[("GAN", "paper"), "modes"] == "4.0 ± 3.1" and list(frame.columns) == ["modes", "hq", "kl", "seconds"]
 
 
 def test_ring_table_shows_peer_claims_not_sig_table():
     result = table1.run("ring", ["veegan"], [0], "quick", steps=2)
     text = table_text(result)
     assert "52.9" not in text and "0.529" in text
+    claims = table1_report.veegan_frame(result)
+    assert claims.loc[("VEEGAN", "claim (VEEGAN via BMS Table 1)"), "hq"] == "0.529"
     assert result["true_data"]["modes"] == 8 and compare_with_paper(result) == []
 
 
@@ -191,7 +197,8 @@ def test_part_notes_mark_seconds_that_do_not_compare():
         store.part_of(merged, "gan")
     merged["parts"][1]["note"] = "ran on another machine"
     merged["summary"] = table1.summarise(merged["runs"])
-    assert "Note: ran on another machine" in provenance_text(merged).splitlines()[-1]
+    last_part = " ".join(re.split(r"\n(?! )", provenance_text(merged))[-1].split())  # one paragraph a part
+    assert last_part.endswith("Note: ran on another machine")
     assert store.merge(merged, table1.run("ring", ["gan"], [0], "quick", steps=2))["parts"][1]["note"] \
         == "ran on another machine"
     assert list(comparable_seconds(merged)) == ["vae"]

@@ -72,6 +72,8 @@ def test_cli_stores_runs_grids_and_merges_another_size(tiny):
     table2_report.plot_extremes(merged, tiny / "results" / "table2-quick-samples")
     table2_report.plot_curves(merged)
     assert "Table 2, quick profile" in table2_report.table_text(merged)
+    quality, diversity = table2_report.frames(merged)
+    assert list(quality.columns) == ["IS", "High quality", "exp(H(y|x))"] and list(diversity.columns)[1] == "Mode"
     contrasts = table2_report.contrasts(merged)                        # only size S holds both methods
     assert {c["size"] for c in contrasts} == {"S"} and {c["metric"] for c in contrasts} == set(table2.METRICS)
     modes = next(c for c in contrasts if c["metric"] == "modes")

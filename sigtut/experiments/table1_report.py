@@ -55,6 +55,41 @@ def veegan_rows(result: dict[str, Any]) -> list[dict[str, str]]:
     return rows
 
 
+def sig_frame(result: dict[str, Any]):
+    """SIG's convention as a table narrow enough for the book's column: one row per (method, source).
+
+    Sources: ``ours`` (mean ± s.d.; seconds marked † when run on another machine) and, on the grid,
+    ``paper`` (SIG Table 1, ± read as s.d.); the first row is the true data, the limit.
+    """
+    import pandas as pd
+
+    rows = []
+    for r in sig_rows(result):
+        limit = r["method"] == "true data (limit)"
+        name = "true data" if limit else r["method"]
+        rows.append({"method": name, "source": "limit" if limit else "ours",
+                     **{k: r.get(k, "") for k in ("modes", "hq", "kl", "seconds")}})
+        if r.get("paper modes", "–") != "–":
+            rows.append({"method": name, "source": "paper", "modes": r["paper modes"], "hq": r["paper hq"],
+                         "kl": r["paper kl"], "seconds": ""})
+    return pd.DataFrame(rows).set_index(["method", "source"])
+
+
+def veegan_frame(result: dict[str, Any]):
+    """VEEGAN's convention as a table: ours, and the peer paper's own claim where it made one."""
+    import pandas as pd
+
+    rows = []
+    for r, m in zip(veegan_rows(result), [None, *result["summary"]]):
+        rows.append({"method": "true data" if m is None else r["method"], "source": "limit" if m is None else "ours",
+                     "modes": r["modes"], "hq": r["hq"]})
+        claim = PEER_CLAIMS[result["dataset"]].get(m) if m else None
+        if claim:
+            rows.append({"method": r["method"], "source": f"claim ({claim[2]})", "modes": f"{claim[0]:g}",
+                         "hq": f"{claim[1]:.3f}"})
+    return pd.DataFrame(rows).set_index(["method", "source"])
+
+
 def table_text(result: dict[str, Any]) -> str:
     """The two plain-text tables the command prints. Seconds of a part run on another machine are marked †."""
     k = len(mixture_of(result["dataset"]).centers)

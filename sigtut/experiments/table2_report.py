@@ -35,11 +35,17 @@ def rows(result: dict[str, Any]) -> list[dict[str, str]]:
     return out
 
 
-def frame(result: dict[str, Any]):
-    """:func:`rows` as a pandas DataFrame (the chapter renders it as a table)."""
+QUALITY, DIVERSITY = ("is", "hq", "exp_h_y_given_x"), ("exp_h_y", "modes", "kl")   # the paper's two groups
+
+
+def frames(result: dict[str, Any]):
+    """:func:`rows` as two pandas DataFrames that fit the book's column: the quality columns
+    (IS, high quality, exp H(y|x)) and the diversity columns (exp H(y), modes, KL), as the
+    paper's caption groups them."""
     import pandas as pd
 
-    return pd.DataFrame(rows(result)).set_index(["model", "source"])
+    table = pd.DataFrame(rows(result)).set_index(["model", "source"])
+    return table[[HEADERS[m] for m in QUALITY]], table[[HEADERS[m] for m in DIVERSITY]]
 
 
 def table_text(result: dict[str, Any]) -> str:
