@@ -55,3 +55,17 @@ def test_far_samples_are_low_quality():
     m = mode_metrics(far, data.centers, data.std, min_count=0)
     assert m["modes"] == 0 and m["hq"] == 0.0
     assert m["kl"] == pytest.approx(-math.log(1 - HQ_LIMIT), rel=1e-9)
+
+
+def test_ring_has_eight_distinct_evenly_spaced_centres_unlike_a_linspace_ring():
+    # VEEGAN's and PacGAN's ring: 8 centres 2πk/8 apart; the unrolled-GAN and GDPP code use
+    # linspace(0, 2π, 8), whose first and last angles coincide (7 distinct centres)
+    centers = gmm_ring(10).centers.double()
+    gaps = torch.cdist(centers, centers) + torch.eye(8, dtype=torch.float64) * 10
+    assert len(centers) == 8 and torch.allclose(gaps.min(1).values,
+                                                torch.full((8,), 2 * math.sin(math.pi / 8),
+                                                           dtype=torch.float64))
+    assert torch.allclose(centers.norm(dim=1), torch.ones(8, dtype=torch.float64))
+    angles = torch.linspace(0, 2 * math.pi, 8, dtype=torch.float64)
+    linspace_ring = torch.stack([angles.sin(), angles.cos()], 1)
+    assert torch.cdist(linspace_ring, linspace_ring)[0, -1] < 1e-12

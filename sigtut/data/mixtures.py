@@ -1,9 +1,11 @@
 """The 2-D Gaussian mixtures of the mode-collapse benchmark (paper Section 5.2, Table 1, Figure 3a).
 
 The SIG paper does not state the grid's spacing or the components' spread; we use the
-setting of VEEGAN (Srivastava et al., 2017), also used by PacGAN and GDPP: means on
-{-4, -2, 0, 2, 4}² with std 0.05 for the grid, and 8 components on the unit circle with
-std 0.01 for the ring.
+setting of VEEGAN (Srivastava et al., 2017), which PacGAN follows: means on
+{-4, -2, 0, 2, 4}² with std 0.05 for the grid, and 8 components evenly spaced on the unit
+circle with std 0.01 for the ring. The unrolled-GAN and GDPP reference code draw their ring
+with ``linspace(0, 2π, 8)``, whose first and last angles coincide: 7 distinct centres, one
+of them with double weight, so their ring numbers are not on this ring.
 """
 from __future__ import annotations
 

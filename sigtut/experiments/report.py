@@ -128,7 +128,7 @@ def format_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     return "\n".join(out)
 
 
-def provenance_text(result: dict[str, Any], labels: dict[str, str] | None = None, width: int = 88) -> str:
+def provenance_text(result: dict[str, Any], labels: dict[str, str] | None = None, width: int = 84) -> str:
     """For readers: one paragraph per part of a stored result, with its rows, command, commit, machine and time.
 
     ``labels`` maps row keys to display names. A part's ``note`` (e.g. run on another machine) follows it.

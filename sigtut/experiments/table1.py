@@ -14,8 +14,9 @@ Profiles (the SIG paper states none of these settings; see the mode-collapse cha
 
 - ``paper``: batch 512, Adam with β = (0.5, 0.999), learning rate 1e-3 for generators/encoders
   and 1e-4 for discriminators, and 25,000 steps on the ring — the setting of Metz et al.'s
-  unrolled-GAN reference code, whose 2-D example is a ring of eight Gaussians and which VEEGAN
-  follows for its unrolled baseline. No source gives a budget for the grid; it trains for
+  unrolled-GAN reference code, which VEEGAN follows for its unrolled baseline. (That code's
+  2-D example is a ring of radius 1 and std 0.01 drawn with ``linspace(0, 2π, 8)``: only 7
+  distinct centres. Our ring has 8, as VEEGAN's and PacGAN's.) No source gives a budget for the grid; it trains for
   50,000 steps, twice the ring's (the mode-collapse chapter shows the 25,000-step grid run that
   led to this choice, ``results/table1-grid-25000steps.json``).
 - ``quick``: the same settings with 1,500 steps on either data set and batch 256, two seeds by default.

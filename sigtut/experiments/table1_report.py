@@ -133,20 +133,20 @@ def plot_samples(result: dict[str, Any], seed_index: int = 0, path: str | Path |
         run = next(r for r in result["runs"] if r["method"] == m and r["seed"] == seed)
         panels.append((METHODS[m], np.asarray(run["samples"]), run["modes"]))
     lim = float(mixture.centers.abs().max()) * 1.5
-    cols = min(5, len(panels))
+    cols = min(3, len(panels))          # at most 7.5 in wide: text stays >= 9 pt on the page
     rows = -(-len(panels) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(2.8 * cols, 2.9 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(2.5 * cols, 2.6 * rows + 0.6), squeeze=False,
+                             sharex=True, sharey=True)
     for ax, (name, pts, modes) in zip(axes.flat, panels):
         ax.scatter(mixture.centers[:, 0], mixture.centers[:, 1], s=25, c="tab:red", marker="x", linewidths=1)
         ax.scatter(pts[:, 0], pts[:, 1], s=2, alpha=0.3)
-        ax.set(xlim=(-lim, lim), ylim=(-lim, lim), title=f"{name}: {modes}/{k} modes", xlabel="$x_1$", ylabel="$x_2$")
+        ax.set(xlim=(-lim, lim), ylim=(-lim, lim))
+        ax.set_title(f"{name}: {modes}/{k} modes", fontsize=10)
         ax.set_aspect("equal")
     for ax in list(axes.flat)[len(panels):]:
         ax.axis("off")
-    narrow = cols < 4                    # a two- or three-panel figure needs a two-line title
-    fig.suptitle(f"{result['dataset']}, {result['profile']} profile, {result['steps']:,} steps, seed {seed}"
-                 + ("\n" if narrow else ": ") + "panel titles give that seed's modes (SIG convention); "
-                 "red × = true centres", fontsize=9 if narrow else 10)
+    fig.suptitle(f"{result['dataset']}, {result['profile']} profile, {result['steps']:,} steps, seed {seed}\n"
+                 "titles: that seed's modes (SIG convention); red × = true centres", fontsize=10)
     fig.tight_layout()
     if path is not None:
         fig.savefig(path, dpi=110)

@@ -76,16 +76,21 @@ def curves(result: dict[str, Any], metric: str) -> dict[str, tuple[list[int], li
 
 def plot_curves(result: dict[str, Any], metrics: tuple[str, ...] = ("modes", "kl")) -> Figure:
     """Learning curves: each metric against training steps, mean ± s.d. over seeds, one line per group."""
-    fig = Figure(figsize=(4.2 * len(metrics), 3.4))
-    axes = fig.subplots(1, len(metrics), squeeze=False)[0]
+    cols = min(2, len(metrics))   # at most 7.5 in wide: text stays >= 9 pt on the page
+    rows = -(-len(metrics) // cols)
+    fig = Figure(figsize=(3.75 * cols, 3.1 * rows))
+    axes = fig.subplots(rows, cols, squeeze=False).flatten()
+    for ax in axes[len(metrics):]:
+        ax.axis("off")
     for ax, metric in zip(axes, metrics):
         for group, (steps, mean, sd) in curves(result, metric).items():
             line, = ax.plot(steps, mean, marker="o", label=label(group))
             ax.fill_between(steps, [m - s for m, s in zip(mean, sd)], [m + s for m, s in zip(mean, sd)],
                             color=line.get_color(), alpha=0.15)
-        ax.set(xlabel="training step", ylabel=HEADERS[metric], title=f"{HEADERS[metric]} during training")
+        ax.set(xlabel="training step", ylabel=HEADERS[metric])
+        ax.set_title(f"{HEADERS[metric]} during training", fontsize=10)
         ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=9)
+    axes[0].legend(fontsize=9.5)
     fig.tight_layout()
     return fig
 

@@ -57,11 +57,13 @@ class SIRegularised:
 
     def generator_objective(self, x: Tensor) -> Tensor:
         m = self.n_theta or x.shape[0]
-        theta = self.generate(m)                                    # (M, *event_shape)
-        adversarial = self.adversarial_loss(self.discriminator(theta))   # e.g. -1/M Σ_j log D(θ_j)
+        theta = self.generate(m)  # (M, *event_shape)
+        # the GAN's generator loss, e.g. -1/M Σ_j log D(θ_j)
+        adversarial = self.adversarial_loss(self.discriminator(theta))
         if self.lam == 0.0:
             return adversarial
-        return adversarial + self.lam * sig_cross_entropy(x, theta, self.likelihood)  # + λ H_M
+        # + λ H_M, eq. (12)
+        return adversarial + self.lam * sig_cross_entropy(x, theta, self.likelihood)
 
     def term_gradient_norms(self, x: Tensor) -> dict[str, float]:
         """Mean norm, over M generated images θ_j, of the gradient of each term of eq. (12) with respect to θ_j.

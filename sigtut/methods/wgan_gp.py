@@ -108,13 +108,18 @@ class WGANGP(GAN):
         opt.step()
         return loss.detach()
 
-    def training_step(self, x: Tensor, optimizers: dict[str, torch.optim.Optimizer]) -> dict[str, Tensor]:
+    def training_step(
+        self, x: Tensor, optimizers: dict[str, torch.optim.Optimizer]
+    ) -> dict[str, Tensor]:
         """n_critic critic updates on the sub-batches of x, then one generator update."""
         if x.shape[0] % self.n_critic:
-            raise ValueError(f"the batch of {x.shape[0]} must split into n_critic = {self.n_critic} equal "
-                             f"sub-batches: call fit with batch_size = {self.n_critic} × (sub-batch size)")
+            raise ValueError(
+                f"the batch of {x.shape[0]} must split into n_critic = {self.n_critic} "
+                f"equal sub-batches: call fit with batch_size = {self.n_critic} × "
+                "(sub-batch size)")
         chunks = x.chunk(self.n_critic)
-        d_losses = [self.discriminator_step(chunk, optimizers["discriminator"]) for chunk in chunks]
+        opt_d = optimizers["discriminator"]
+        d_losses = [self.discriminator_step(chunk, opt_d) for chunk in chunks]
         opt_g = optimizers["generator"]
         opt_g.zero_grad(set_to_none=True)
         g_loss = self.generator_objective(chunks[-1])
