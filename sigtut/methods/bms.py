@@ -64,7 +64,9 @@ class BMSVAEGAN(GenerativeMethod):
         noise_dim: dimension of z.
         n_samples: T, codes drawn from q(z | x) per data point.
         sigma: σ of p(x | z) = N(G(z), σ² I); the reconstruction weight is β / (2σ²).
-        alpha, beta: weights of the synthetic likelihood and of the reconstruction (eq. 7).
+        alpha, beta: weights of the synthetic likelihood and of the reconstruction, as in eqs. (6)-(7);
+            the prose of the paper's Section 3.3 names them the other way round (β for the synthetic
+            likelihood, α for the reconstruction). We follow the equations.
         hinge_real, hinge_fake: the critic's hinge margins a and b (Algorithm 1).
         hidden: hidden widths of G and R (two layers of 100).
         disc_hidden: hidden widths of D_I and D_L (one layer of 100).
