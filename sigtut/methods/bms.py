@@ -41,6 +41,21 @@ def _spectral_mlp(in_dim: int, hidden: Sequence[int], out_dim: int) -> nn.Sequen
     return net
 
 
+def best_of_many_error(x: Tensor, recon: Tensor) -> Tensor:
+    """min_i ‖x − G(z_i)‖² over the T reconstructions of each data point (the "best of many" of eq. 7).
+
+    Args:
+        x: data, shape (n, d).
+        recon: the T reconstructions G(z_1..T) of each row of x, shape (T, n, d).
+
+    Returns:
+        Shape (n,): −2σ² max_i log p(x | z_i) up to a constant, for p(x | z) = N(G(z), σ² I).
+    """
+    if recon.dim() != x.dim() + 1 or recon.shape[1:] != x.shape:
+        raise ValueError(f"recon must have shape (T, *x.shape) = (T, {tuple(x.shape)}), got {tuple(recon.shape)}")
+    return (x - recon).pow(2).sum(dim=-1).min(dim=0).values
+
+
 class BMSVAEGAN(GenerativeMethod):
     """Best-of-Many-Samples VAE-GAN (Table 1 of the BMS paper uses T = 10 on the 2-D grid and ring).
 
@@ -49,7 +64,9 @@ class BMSVAEGAN(GenerativeMethod):
         noise_dim: dimension of z.
         n_samples: T, codes drawn from q(z | x) per data point.
         sigma: σ of p(x | z) = N(G(z), σ² I); the reconstruction weight is β / (2σ²).
-        alpha, beta: weights of the synthetic likelihood and of the reconstruction (eq. 7).
+        alpha, beta: weights of the synthetic likelihood and of the reconstruction, as in eqs. (6)-(7);
+            the prose of the paper's Section 3.3 names them the other way round (β for the synthetic
+            likelihood, α for the reconstruction). We follow the equations.
         hinge_real, hinge_fake: the critic's hinge margins a and b (Algorithm 1).
         hidden: hidden widths of G and R (two layers of 100).
         disc_hidden: hidden widths of D_I and D_L (one layer of 100).
@@ -92,13 +109,29 @@ class BMSVAEGAN(GenerativeMethod):
         """−L_BMS-S of eq. (7) plus α-GAN's prior-sample term; also returns the encoded codes (detached)."""
         z, _, _ = self.encoder.rsample(x, self.n_samples)                   # (T, n, noise_dim)
         recon = self.generator(z)                                           # (T, n, d)
-        best_fit = (x - recon).pow(2).sum(dim=-1).min(dim=0).values         # min_i ‖x − G(z_i)‖², (n,)
+        best_fit = best_of_many_error(x, recon)                             # min_i ‖x − G(z_i)‖², (n,)
         worst_realism = self.critic(recon).squeeze(-1).min(dim=0).values    # min_i s(G(z_i)), (n,)
         prior_realism = self.critic(self.generator(self.noise(x.shape[0]))).mean()
         neg_kl = self.latent_discriminator(z[0]).mean()                      # ≈ −KL(q ‖ p) via D_L's logit
         loss = (self.beta * best_fit / (2.0 * self.sigma**2) - self.alpha * worst_realism).mean() \
             - self.alpha * prior_realism - neg_kl
         return loss, z[0].detach()
+
+    def discriminator_objectives(self, x: Tensor, z_post: Tensor) -> tuple[Tensor, Tensor]:
+        """The losses of D_I and D_L in steps 4 and 5 of the BMS paper's Algorithm 1.
+
+        critic (hinge):  E_x max(0, a − s(x)) + E_z max(0, b + s(G(z))),  z ~ p(z), G fixed;
+        latent classifier (logistic):  −E_{p(z)} log D_L(z) − E_x log(1 − D_L(z_post)),
+        with z_post the encoded codes R(x) (detached) and D_L(z) = σ(its logit).
+        """
+        with torch.no_grad():
+            fake = self.generator(self.noise(x.shape[0]))
+        critic_loss = F.relu(self.hinge_real - self.critic(x)).mean() + F.relu(self.hinge_fake + self.critic(fake)).mean()
+        prior_logits = self.latent_discriminator(self.noise(x.shape[0]))
+        post_logits = self.latent_discriminator(z_post)
+        latent_loss = F.binary_cross_entropy_with_logits(prior_logits, torch.ones_like(prior_logits)) + \
+            F.binary_cross_entropy_with_logits(post_logits, torch.zeros_like(post_logits))
+        return critic_loss, latent_loss
 
     def training_step(self, x: Tensor, optimizers: dict[str, torch.optim.Optimizer]) -> dict[str, Tensor]:
         opt_g = optimizers["generator"]
@@ -109,13 +142,7 @@ class BMSVAEGAN(GenerativeMethod):
         # critic (hinge) and latent classifier (prior codes -> 1, encoded codes -> 0)
         opt_d = optimizers["discriminator"]
         opt_d.zero_grad(set_to_none=True)
-        with torch.no_grad():
-            fake = self.generator(self.noise(x.shape[0]))
-        critic_loss = F.relu(self.hinge_real - self.critic(x)).mean() + F.relu(self.hinge_fake + self.critic(fake)).mean()
-        prior_logits = self.latent_discriminator(self.noise(x.shape[0]))
-        post_logits = self.latent_discriminator(z_post)
-        latent_loss = F.binary_cross_entropy_with_logits(prior_logits, torch.ones_like(prior_logits)) + \
-            F.binary_cross_entropy_with_logits(post_logits, torch.zeros_like(post_logits))
+        critic_loss, latent_loss = self.discriminator_objectives(x, z_post)
         (critic_loss + latent_loss).backward()
         opt_d.step()
         return {"g": g_loss.detach(), "critic": critic_loss.detach(), "latent": latent_loss.detach()}

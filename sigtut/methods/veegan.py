@@ -62,26 +62,45 @@ class VEEGAN(GenerativeMethod):
         """D_ω(z, x): the estimated log ratio of generator joint to reconstructor joint, shape (n, 1)."""
         return self.discriminator(torch.cat([z, x], dim=-1))
 
-    def training_step(self, x: Tensor, optimizers: dict[str, torch.optim.Optimizer]) -> dict[str, Tensor]:
-        z = self.noise(x.shape[0])
-        # discriminator: generated pairs (z, G(z)) -> 1, data pairs (F(x), x) -> 0
+    def discriminator_objective(self, z: Tensor, x: Tensor) -> Tensor:
+        """O_LR of the VEEGAN paper (Section 3): the logistic loss of D_ω on pairs.
+
+        −1/N Σ_i log σ(D_ω(z_i, G(z_i)))  −  1/N Σ_i log(1 − σ(D_ω(F(x_i), x_i))),
+
+        generated pairs (z, G(z)) labelled 1 and data pairs (F(x), x) labelled 0; G and F
+        are held fixed (no gradient reaches them).
+        """
         with torch.no_grad():
             fake_pair = (z, self.generator(z))
             real_pair = (self.reconstructor(x), x)
+        fake_logits, real_logits = self.pair_logits(*fake_pair), self.pair_logits(*real_pair)
+        return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits)) + \
+            F.binary_cross_entropy_with_logits(real_logits, torch.zeros_like(real_logits))
+
+    def generator_objective(self, z: Tensor) -> tuple[Tensor, Tensor]:
+        """Ô(γ, θ) of eq. (8) of the VEEGAN paper on noise draws z, and its reconstruction part.
+
+        Returns (1/N Σ_i D_ω(z_i, G(z_i)) + 1/N Σ_i ‖z_i − F(G(z_i))‖²,  1/N Σ_i ‖z_i − F(G(z_i))‖²);
+        G_γ and F_θ both minimise the first (Algorithm 1: F_θ gets the gradient of the second
+        term only, since the first does not depend on θ).
+        """
+        x_gen = self.generator(z)
+        adversarial = self.pair_logits(z, x_gen).mean()
+        reconstruction = (z - self.reconstructor(x_gen)).pow(2).sum(dim=-1).mean()
+        return adversarial + reconstruction, reconstruction
+
+    def training_step(self, x: Tensor, optimizers: dict[str, torch.optim.Optimizer]) -> dict[str, Tensor]:
+        z = self.noise(x.shape[0])
+        # discriminator: generated pairs (z, G(z)) -> 1, data pairs (F(x), x) -> 0
         opt_d = optimizers["discriminator"]
         opt_d.zero_grad(set_to_none=True)
-        fake_logits, real_logits = self.pair_logits(*fake_pair), self.pair_logits(*real_pair)
-        d_loss = F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits)) + \
-            F.binary_cross_entropy_with_logits(real_logits, torch.zeros_like(real_logits))
+        d_loss = self.discriminator_objective(z, x)
         d_loss.backward()
         opt_d.step()
         # generator and reconstructor: O(γ, θ) of eq. (8)
         opt_g = optimizers["generator"]
         opt_g.zero_grad(set_to_none=True)
-        x_gen = self.generator(z)
-        adversarial = self.pair_logits(z, x_gen).mean()
-        reconstruction = (z - self.reconstructor(x_gen)).pow(2).sum(dim=-1).mean()
-        g_loss = adversarial + reconstruction
+        g_loss, reconstruction = self.generator_objective(z)
         g_loss.backward()
         opt_g.step()
         return {"d": d_loss.detach(), "g": g_loss.detach(), "rec": reconstruction.detach()}
