@@ -1,0 +1,147 @@
+"""Student hand-outs (`python -m sigtut assign`), exercise checks and the grader (`grade`)."""
+import math
+import re
+
+import nbformat
+import pytest
+import torch
+
+from sigtut import exercises, handout, notebooks
+from sigtut.__main__ import main as cli
+
+CHAPTERS = [md.stem for md in notebooks.chapter_sources()]
+
+
+def _solution_fragments(nb):
+    """Lines of solution text and solution code in the book's notebook (long enough to be specific)."""
+    out = []
+    for cell in nb.cells:
+        if notebooks.SOLUTION_TAG in cell.metadata.get("tags", []):
+            out += cell.source.splitlines()[1:]               # past the '#@title' line
+        elif cell.cell_type == "markdown":
+            for block in re.findall(r"<summary><b>Solution.*?</summary>(.*?)</details>", cell.source, re.S):
+                out += block.splitlines()
+    return [line.strip() for line in out if len(line.strip()) > 25]
+
+
+@pytest.fixture(scope="module")
+def book():
+    return notebooks.collect_book()
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_hand_out_has_no_solution_text_and_keeps_every_check(chapter, book):
+    md = handout.chapter_path(chapter)
+    full = notebooks.build_notebook(md, book, notebooks.book_config()["repository"]["url"], "main")
+    student = handout.student_notebook(chapter)
+    text = "\n".join(c.source for c in student.cells)
+    fragments = _solution_fragments(full)
+    assert fragments, f"{chapter}: no solution found to remove"
+    assert not [f for f in fragments if f in text]
+    assert "Solution" not in text.replace("solution", "")  # no '<b>Solution' heading left
+    assert not any(notebooks.SOLUTION_TAG in c.metadata.get("tags", []) for c in student.cells)
+    checks = [c for c in student.cells if handout.CHECK_TAG in c.metadata.get("tags", [])]
+    assert [c.source for c in checks] == [
+        c.source for c in full.cells if handout.CHECK_TAG in c.metadata.get("tags", [])]
+    assert {handout.check_label(c) for c in checks} <= set(exercises.CHECKS)
+    answers = [c for c in student.cells if handout.ANSWER_TAG in c.metadata.get("tags", [])]
+    assert len(answers) >= len({handout.check_label(c) for c in checks})
+
+
+def test_every_exercise_with_code_has_a_check_in_its_chapter():
+    labels = set()
+    for md in notebooks.chapter_sources():
+        labels |= set(re.findall(r"""check\(\s*"([\w-]+)\"""", md.read_text()))
+    assert labels == set(exercises.CHECKS)
+
+
+def _tiny_notebook():
+    exercise = "**Exercise 1.** Find the m of a KL of 0.14."
+    solution = ("<details>\n<summary><b>Solution to Exercise 1</b> (click to open)</summary>\n\n"
+                "Solve the closed form for m and evaluate it.\n\n</details>")
+    return nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import math"),
+        nbformat.v4.new_markdown_cell(exercise + "\n\n" + solution),
+        nbformat.v4.new_code_cell("#@title Solution code\nm_paper = 25 * math.exp(-0.14) / (1 - math.exp(-4.5))",
+                                  metadata={"tags": [notebooks.SOLUTION_TAG]}),
+        nbformat.v4.new_code_cell('from sigtut.exercises import check\n\ncheck("ex-mixtures-kl", m_paper=m_paper)',
+                                  metadata={"tags": [handout.CHECK_TAG]}),
+    ])
+
+
+def test_grader_gives_the_reference_full_marks_and_a_blank_hand_out_zero(tmp_path):
+    reference = _tiny_notebook()
+    assert handout.grade(reference, cwd=tmp_path) == {"ex-mixtures-kl": (1, 1)}
+    blank = handout.strip_solutions(reference)
+    assert "closed form" not in "\n".join(c.source for c in blank.cells)
+    assert handout.grade(blank, cwd=tmp_path) == {"ex-mixtures-kl": (0, 1)}   # runs, scores zero
+    answer = next(c for c in blank.cells if handout.ANSWER_TAG in c.metadata.get("tags", []))
+    answer.source += "m_paper = 20.0\n"                                       # a wrong answer
+    assert handout.grade(blank, cwd=tmp_path) == {"ex-mixtures-kl": (0, 1)}
+    answer.source += "m_paper = 25 * math.exp(-0.14) / (1 - math.exp(-4.5))\n"
+    assert handout.grade(blank, cwd=tmp_path) == {"ex-mixtures-kl": (1, 1)}
+
+
+def test_grade_command_prints_scores(tmp_path, capsys):
+    path = tmp_path / "student.ipynb"
+    nbformat.write(handout.strip_solutions(_tiny_notebook()), path)
+    assert cli(["grade", str(path), "--cwd", str(tmp_path)]) == 0
+    assert "ex-mixtures-kl: 0/1" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        cli(["grade", str(tmp_path / "missing.ipynb")])
+
+
+def test_assign_command_writes_the_hand_out(tmp_path, capsys):
+    assert cli(["assign", "02_objective", "--out", str(tmp_path)]) == 0
+    nb = nbformat.read(tmp_path / "02_objective.ipynb", as_version=4)
+    assert any(handout.CHECK_TAG in c.metadata.get("tags", []) for c in nb.cells)
+    assert "ex-hm-rate" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        cli(["assign", "02_objectives", "--out", str(tmp_path)])
+    assert "chapter must be one of" in capsys.readouterr().err
+
+
+def test_check_accepts_right_answers_and_names_wrong_ones_without_the_key():
+    m = 25 * math.exp(-0.14) / (1 - math.exp(-4.5))
+    exercises.check("ex-mixtures-kl", m_paper=m)
+    with pytest.raises(exercises.ExerciseIncorrect, match="m_paper is not correct yet") as err:
+        exercises.check("ex-mixtures-kl", m_paper=m * 1.01)
+    assert f"{m:.2f}" not in str(err.value)
+    with pytest.raises(ValueError, match="label must be one of"):
+        exercises.check("ex-nope", x=1)
+    with pytest.raises(TypeError, match="ex-mixtures-kl"):
+        exercises.check("ex-mixtures-kl", m=m)
+    exercises.check("ex-single-gaussian", variance=4.16,
+                    cross_entropy=0.5 * math.log(2 * math.pi * math.e * 4.16))
+    p = [0.5] + [0.5 / 999] * 999
+    h = -sum(q * math.log(q) for q in p)
+    exercises.check("ex-stacked-modes", kl=math.log(1000) - h, modes=1000, exp_h_y=math.exp(h))
+    with pytest.raises(exercises.ExerciseIncorrect, match="modes"):
+        exercises.check("ex-stacked-modes", kl=math.log(1000) - h, modes=999, exp_h_y=math.exp(h))
+    exercises.check("ex-cifar-is-classes", six_classes=6, ten_classes=10)
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check("ex-cifar-is-classes", six_classes=6, ten_classes=1000)
+
+
+def test_checks_of_threshold_and_gradient_exercises_use_their_own_route():
+    from sigtut import theory
+
+    u, v = (float(t) for t in theory.corollary1_uv(5.0, 2))
+    r = v / (u - v)
+    closed = {K: 100 * (K - 1) * r / (1 + (K - 1) * r) for K in (5, 25, 100)}   # the solution's form
+    exercises.check("ex-tiny-mode", thresholds=closed)
+    with pytest.raises(exercises.ExerciseIncorrect, match=r"thresholds\[25\]"):
+        exercises.check("ex-tiny-mode", thresholds={**closed, 25: closed[25] * 1.001})
+
+    def right(xs, thetas, s):
+        r = torch.softmax(-torch.cdist(xs, thetas).square() / (2 * s**2), dim=1)
+        return -(r.unsqueeze(2) * (xs.unsqueeze(1) - thetas.unsqueeze(0))).sum(0) / (len(xs) * s**2)
+
+    exercises.check("ex-mixtures-responsibilities", gradient_by_hand=right)
+    with pytest.raises(exercises.ExerciseIncorrect):       # forgot the responsibilities
+        exercises.check("ex-mixtures-responsibilities",
+                        gradient_by_hand=lambda xs, th, s: -(xs.unsqueeze(1) - th).sum(0) / (len(xs) * s**2))
+    g_gan, g_sig = torch.tensor([3.0, 0.0]), torch.tensor([0.0, 0.5])
+    exercises.check("ex-gansi-lambda", lam_star=6.0, g_gan=g_gan, g_sig=g_sig)
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check("ex-gansi-lambda", lam_star=1.0, g_gan=g_gan, g_sig=g_sig)
