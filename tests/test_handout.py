@@ -9,7 +9,7 @@ import torch
 from sigtut import exercises, handout, notebooks
 from sigtut.__main__ import main as cli
 
-CHAPTERS = [md.stem for md in notebooks.chapter_sources()]
+CHAPTERS = [md.stem for md in notebooks.chapter_sources() if "{exercise}" in md.read_text()]
 
 
 def _solution_fragments(nb):
