@@ -149,8 +149,11 @@ def plot_grids(result: dict[str, Any], grids: str | Path, seed: int = 0) -> Figu
     groups = [g for g in METHODS if any(r["group"] == g and r["seed"] == seed for r in result["runs"])]
     if not groups:
         raise ValueError(f"seed {seed} has no stored runs; the result holds seeds {result['seeds']}")
-    fig = Figure(figsize=(3.0 * len(groups), 3.6))
-    axes = fig.subplots(1, len(groups), squeeze=False)[0]
+    n_rows = (len(groups) + 1) // 2                     # two panels a row: the book's column
+    fig = Figure(figsize=(6.4, 3.4 * n_rows + 0.4))
+    axes = fig.subplots(n_rows, 2, squeeze=False).ravel()
+    for ax in axes[len(groups):]:
+        ax.axis("off")
     inception = is_inception(result)
     name = "IS" if inception else "injected score"
     for ax, group in zip(axes, groups):
@@ -159,7 +162,7 @@ def plot_grids(result: dict[str, Any], grids: str | Path, seed: int = 0) -> Figu
         ax.set_title(f"{label(group)}\n{name} {run[score_key]:.2f}", fontsize=10)
         ax.axis("off")
     what = (f"after {result['steps']:,} iterations on CIFAR-10" if inception else
-            f"pipeline check, {result['steps']} iterations on synthetic data: not a result")
-    fig.suptitle(f"Samples, seed {seed}, {what}", fontsize=11)
+            f"a pipeline check on synthetic data,\n{result['steps']} iterations: not a result")
+    fig.suptitle(f"Samples of seed {seed}, {what}", fontsize=11)
     fig.tight_layout()
     return fig
