@@ -43,11 +43,7 @@ LR = 2e-4
 BATCH_SIZE = 64
 ITERATIONS = 100_000
 
-# The paper's Table 3: Inception Score (mean ± standard deviation) on CIFAR-10, standard CNN.
-PAPER_TABLE3: dict[str, tuple[float, float]] = {
-    "Real data": (11.24, 0.12), "DCGAN": (6.16, 0.14), "DCGAN-SI": (6.85, 0.06),
-    "WGAN-GP": (6.43, 0.07), "WGAN-GP-SI": (6.67, 0.11),
-}
+# The paper's Table 3 is in sigtut.experiments.published (PAPER_TABLE3), by method key.
 
 
 def _check(method: str) -> str:
@@ -87,16 +83,18 @@ def fit_batch_size(method: str, batch_size: int = BATCH_SIZE) -> int:
 
 def train_method(method: str, data: Tensor | Sampler, steps: int = ITERATIONS, batch_size: int = BATCH_SIZE,
                  width: int = WIDTH, seed: int = 0, device: torch.device | str | None = None,
-                 checkpoint: str | os.PathLike | None = None, progress: bool = False) -> tuple[GAN, History]:
+                 checkpoint: str | os.PathLike | None = None, progress: bool = False,
+                 lr: float = LR) -> tuple[GAN, History]:
     """Train one method for ``steps`` iterations on ``data`` (images in [-1, 1]); return it and its loss history.
 
     ``steps`` counts generator updates; ``batch_size`` is the images per update of each
     player (a WGAN-GP iteration draws five such batches). With a ``checkpoint`` file a run
-    resumes where it stopped (see :func:`sigtut.train.fit`).
+    resumes where it stopped (see :func:`sigtut.train.fit`). ``lr`` is Adam's learning rate of
+    both players (the paper's 0.0002).
     """
     seed_everything(seed)
     model = build_method(method, width)
-    history = fit(model, data, steps=steps, batch_size=fit_batch_size(method, batch_size), lr=LR,
+    history = fit(model, data, steps=steps, batch_size=fit_batch_size(method, batch_size), lr=lr,
                   betas=adam_betas(method), seed=seed, device=device, checkpoint=checkpoint,
                   progress=progress, desc=f"{method} seed {seed}")
     return model, history

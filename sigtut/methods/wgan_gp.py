@@ -111,7 +111,7 @@ class WGANGP(GAN):
     def training_step(
         self, x: Tensor, optimizers: dict[str, torch.optim.Optimizer]
     ) -> dict[str, Tensor]:
-        """n_critic critic updates on the sub-batches of x, then one generator update."""
+        """n_critic critic updates on sub-batches of x, then one generator update."""
         if x.shape[0] % self.n_critic:
             raise ValueError(
                 f"the batch of {x.shape[0]} must split into n_critic = {self.n_critic} "

@@ -21,10 +21,12 @@ the generators' range [-1, 1] are mapped by :func:`to_uint8`.
 """
 from __future__ import annotations
 
+import importlib.util
 import math
 import urllib.error
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 from torch import Tensor, nn
@@ -122,6 +124,34 @@ def _build(metric_class, feature: nn.Module | None, inception_feature, **kwargs)
             f"github.com/toshas/torch-fidelity/releases on first use into {hub}/checkpoints/; on a machine "
             "without internet copy the file there by hand"
         ) from err
+
+
+def weights_path() -> Path:
+    """Where torch-fidelity keeps (and looks for) the Inception weights: ``<torch hub>/checkpoints/``."""
+    return Path(torch.hub.get_dir()) / "checkpoints" / INCEPTION_WEIGHTS
+
+
+def inception_missing() -> str | None:
+    """Why the Inception Score and FID cannot be computed here, in one line; None when they can.
+
+    Checks, without scoring anything, that torchmetrics' image metrics import, that
+    torch-fidelity is installed and that its Inception weights are on disk. When only the
+    weights are missing, the metric is built once, which lets torch-fidelity download them;
+    the reason returned when that fails says where to copy the file by hand.
+    """
+    try:
+        _torchmetrics()
+    except ImportError as err:
+        return str(err)
+    if importlib.util.find_spec("torch_fidelity") is None:
+        return f"the Inception network comes from torch-fidelity, which is not installed: {INSTALL}"
+    if weights_path().exists():
+        return None
+    try:
+        _build(_torchmetrics()[0], None, "logits_unbiased")      # downloads the weights when it can
+    except (ImportError, RuntimeError) as err:
+        return str(err)
+    return None
 
 
 def _batches(images: Tensor, batch_size: int, device: torch.device):
