@@ -16,23 +16,74 @@ from torch import Tensor
 from . import _checks
 
 
+_HALF = (torch.float16, torch.bfloat16)
+# Pairs whose expanded squared distance is below this share of ‖x_c‖² + ‖θ_c‖² are recomputed
+# from explicit differences: there the expansion's rounding error (a few float eps times
+# ‖x_c‖² + ‖θ_c‖²) would be more than about 1e-5 of the distance itself.
+_REFINE_BELOW = 2.0**-6
+# Event sizes up to this are handled by explicit differences for every pair (as cheap as the expansion).
+_DIRECT_MAX_D = 8
+# At most this many elements in one (pairs, D) block of explicit differences.
+_BLOCK_ELEMENTS = 1 << 22
+
+
 def _flatten_pair(x: Tensor, theta: Tensor) -> tuple[Tensor, Tensor]:
-    """Check that x (N, *E) and theta (M, *E) share an event shape; flatten both to (·, D)."""
+    """Check x (N, *E) and theta (M, *E): tensors, one event shape, finite; flatten both to (·, D).
+
+    float16 and bfloat16 inputs are computed in float32 (their range and precision cannot hold
+    ‖x‖² at image sizes), so every likelihood returns at least float32.
+    """
     x = _checks.tensor("x", x)
-    if not isinstance(theta, Tensor):
-        raise TypeError(f"theta must be a torch.Tensor, got {type(theta).__name__}")
+    theta = _checks.tensor("theta", theta)
     if x.shape[1:] != theta.shape[1:]:
         raise ValueError(
             f"x and theta must share the event shape: x has {tuple(x.shape[1:])}, "
             f"theta has {tuple(theta.shape[1:])}"
         )
-    if theta.dim() < 1 or theta.shape[0] < 1:
+    if theta.shape[0] < 1:
         raise ValueError(f"theta must hold at least one draw (M >= 1), got shape {tuple(theta.shape)}")
     if x.shape[0] < 1:
         raise ValueError("x must hold at least one data point (N >= 1)")
-    theta = theta if theta.is_floating_point() else theta.float()
+    if theta.dtype in _HALF:
+        theta = theta.float()
     x = x.to(dtype=theta.dtype, device=theta.device)
     return x.reshape(x.shape[0], -1), theta.reshape(theta.shape[0], -1)
+
+
+def _explicit_sq(x: Tensor, theta: Tensor, rows: Tensor, cols: Tensor) -> Tensor:
+    """‖x_rows[k] - θ_cols[k]‖² from explicit differences, in blocks of at most _BLOCK_ELEMENTS."""
+    step = max(1, _BLOCK_ELEMENTS // max(1, x.shape[1]))
+    parts = [(x[rows[i:i + step]] - theta[cols[i:i + step]]).square().sum(1)
+             for i in range(0, rows.numel(), step)]
+    return torch.cat(parts)
+
+
+def squared_distances(x: Tensor, theta: Tensor) -> Tensor:
+    """‖x_i - θ_j‖² for every pair, x (N, D), theta (M, D) -> (N, M), accurate to rounding.
+
+    The matrix is the expansion ‖x_c‖² + ‖θ_c‖² - 2 x_c·θ_c, one matrix product, on data
+    centred by the common mean c (a shift leaves every distance unchanged and removes the
+    cancellation that an offset such as 50 causes). Where the result is small against
+    ‖x_c‖² + ‖θ_c‖² (θ_j close to x_i, as at small σ in high dimension) the expansion still
+    cancels, so those pairs are recomputed from explicit differences. For D <= 8 every pair is
+    computed explicitly. The result is >= 0 and differentiable in both arguments.
+    """
+    n, d = x.shape
+    if d <= _DIRECT_MAX_D:
+        return (x[:, None, :] - theta[None, :, :]).square().sum(-1)
+    with torch.no_grad():
+        centre = (x.sum(0) + theta.sum(0)) / (n + theta.shape[0])      # (D,); distances ignore it
+    xc, tc = x - centre, theta - centre                                   # (N, D), (M, D)
+    sq_x = xc.square().sum(1, keepdim=True)                               # (N, 1)
+    sq_t = tc.square().sum(1)                                             # (M,)
+    norms = sq_x + sq_t                                                   # (N, M)
+    sq = torch.addmm(norms, xc, tc.T, alpha=-2.0).clamp_min(0.0)          # (N, M)
+    with torch.no_grad():
+        close = sq <= _REFINE_BELOW * norms
+        rows, cols = close.nonzero(as_tuple=True) if bool(close.any()) else (None, None)
+    if rows is not None:
+        sq = sq.index_put((rows, cols), _explicit_sq(x, theta, rows, cols))
+    return sq
 
 
 class Likelihood(ABC):
@@ -65,17 +116,9 @@ class Normal(Likelihood):
 
     def pairwise_log_prob(self, x: Tensor, theta: Tensor) -> Tensor:
         x, theta = _flatten_pair(x, theta)                     # (N, D), (M, D)
-        d = x.shape[1]
-        sq_x = torch.linalg.vector_norm(x, dim=1, keepdim=True).square()  # (N, 1)
-        sq_theta = torch.linalg.vector_norm(theta, dim=1).square()        # (M,)
-        log_norm = 0.5 * d * math.log(2.0 * math.pi * self.sigma**2)
-        scale = 0.5 / self.sigma**2
-        # -‖x - θ‖²/(2σ²) - log Z with ‖x - θ‖² = ‖x‖² + ‖θ‖² - 2 x·θ: the constants and norms are
-        # scaled on the (N,) and (M,) vectors, so the (N, M) work is one fused addmm
-        offset = (-scale * sq_x - log_norm) - scale * sq_theta                     # (N, M)
-        log_p = torch.addmm(offset, x, theta.T, alpha=2.0 * scale)                 # (N, M)
-        # rounding can make the expanded ‖x - θ‖² slightly negative; cap at its value for x = θ
-        return log_p.clamp_max_(-log_norm)
+        log_norm = 0.5 * x.shape[1] * math.log(2.0 * math.pi * self.sigma**2)
+        # -‖x - θ‖²/(2σ²) - log Z, the distances computed stably (see squared_distances)
+        return squared_distances(x, theta).mul(-0.5 / self.sigma**2).sub_(log_norm)  # (N, M)
 
     def sample(self, theta: Tensor) -> Tensor:
         return theta + self.sigma * torch.randn_like(theta)
