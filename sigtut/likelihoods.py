@@ -2,7 +2,10 @@
 
 Each likelihood evaluates the full (N, M) matrix of log p(x_i | θ_j), with all
 normalising constants, as matrix products over the flattened event dimension D,
-so memory is O(N M + (N + M) D), never O(N M D).
+so memory is O(N M + (N + M) D), never O(N M D) (the Gaussian's explicit differences
+are computed for D <= 8 only, or in bounded blocks for the few close pairs). x and θ are
+checked alike: tensors with one event shape, finite, and in the family's range.
+float16 and bfloat16 inputs are computed, and returned, in float32.
 """
 from __future__ import annotations
 
