@@ -21,19 +21,27 @@ N = M = 256
 D = 2352
 
 
-def median_seconds(fn, repeats: int, device: torch.device) -> float:
-    for _ in range(3):
-        fn()
-    times = []
+def _seconds(fn, device: torch.device) -> float:
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    t0 = time.perf_counter()
+    fn()
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    return time.perf_counter() - t0
+
+
+def median_seconds(fns: dict, repeats: int, device: torch.device) -> dict[str, float]:
+    """Median wall time of each function, timed in turn within every repeat (interleaved), so
+    that a change of load on a shared machine affects all of them alike."""
+    for fn in fns.values():
+        for _ in range(3):
+            fn()
+    times: dict[str, list[float]] = {k: [] for k in fns}
     for _ in range(repeats):
-        if device.type == "cuda":
-            torch.cuda.synchronize()
-        t0 = time.perf_counter()
-        fn()
-        if device.type == "cuda":
-            torch.cuda.synchronize()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        for k, fn in fns.items():
+            times[k].append(_seconds(fn, device))
+    return {k: statistics.median(v) for k, v in times.items()}
 
 
 def main() -> None:
@@ -47,16 +55,17 @@ def main() -> None:
     dev = device()
     g = torch.Generator().manual_seed(0)
     x, theta = torch.rand(N, D, generator=g).to(dev), torch.rand(M, D, generator=g).to(dev)
-    t_gemm = median_seconds(lambda: x @ theta.T, args.repeats, dev)
-    t_ours = median_seconds(lambda: Normal(0.1).pairwise_log_prob(x, theta), args.repeats, dev)
-    print(f"device {dev}, {args.threads} thread(s), N = M = {N}, D = {D}, median of {args.repeats}")
-    print(f"pairwise log-prob {1e3 * t_ours:.2f} ms / bare GEMM {1e3 * t_gemm:.2f} ms = "
-          f"{t_ours / t_gemm:.2f}x (target <= 1.5x)")
     close = (x + 50.0, x + 50.0 + 1e-3 * torch.randn(M, D, generator=g).to(dev))
-    t_close = median_seconds(lambda: Normal(1e-3).pairwise_log_prob(*close), args.repeats, dev)
-    print(f"hard case (theta_j = x_j + 1e-3 noise, offset 50, sigma 1e-3): {1e3 * t_close:.2f} ms "
-          f"= {t_close / t_gemm:.2f}x the GEMM")
-
+    t = median_seconds({
+        "gemm": lambda: x @ theta.T,
+        "ours": lambda: Normal(0.1).pairwise_log_prob(x, theta),
+        "close": lambda: Normal(1e-3).pairwise_log_prob(*close),
+    }, args.repeats, dev)
+    print(f"device {dev}, {args.threads} thread(s), N = M = {N}, D = {D}, median of {args.repeats}")
+    print(f"pairwise log-prob {1e3 * t['ours']:.2f} ms / bare GEMM {1e3 * t['gemm']:.2f} ms = "
+          f"{t['ours'] / t['gemm']:.2f}x (target <= 1.5x)")
+    print(f"hard case (theta_j = x_j + 1e-3 noise, offset 50, sigma 1e-3): {1e3 * t['close']:.2f} ms "
+          f"= {t['close'] / t['gemm']:.2f}x the GEMM")
 
 if __name__ == "__main__":
     main()

@@ -53,40 +53,28 @@ def _flatten_pair(x: Tensor, theta: Tensor) -> tuple[Tensor, Tensor]:
     return x.reshape(x.shape[0], -1), theta.reshape(theta.shape[0], -1)
 
 
+def _centred(x: Tensor, theta: Tensor) -> tuple[Tensor, Tensor]:
+    """x and θ shifted by a common centre c when the data sit far from the origin; else as given.
+
+    A shift leaves every distance unchanged; it only makes ‖x‖² + ‖θ‖², the scale of the
+    expansion's rounding error, small again. c is the mean of the first (up to) 16 rows of x,
+    and the shift is made only when ‖c‖² exceeds 8 times their mean squared distance to c:
+    below that the explicit recomputation of close pairs costs less than the shift.
+    """
+    with torch.no_grad():
+        head = x[:16]
+        c = head.mean(0)                                                          # (D,)
+        spread = (head - c).square().sum(1).mean()
+        far = bool(c.square().sum() > 8.0 * spread)
+    return (x - c, theta - c) if far else (x, theta)
+
+
 def _explicit_sq(x: Tensor, theta: Tensor, rows: Tensor, cols: Tensor) -> Tensor:
     """‖x_rows[k] - θ_cols[k]‖² from explicit differences, in blocks of at most _BLOCK_ELEMENTS."""
     step = max(1, _BLOCK_ELEMENTS // max(1, x.shape[1]))
     parts = [(x[rows[i:i + step]] - theta[cols[i:i + step]]).square().sum(1)
              for i in range(0, rows.numel(), step)]
     return torch.cat(parts)
-
-
-def squared_distances(x: Tensor, theta: Tensor) -> Tensor:
-    """‖x_i - θ_j‖² for every pair, x (N, D), theta (M, D) -> (N, M), accurate to rounding.
-
-    The matrix is the expansion ‖x_c‖² + ‖θ_c‖² - 2 x_c·θ_c, one matrix product, on data
-    centred by the common mean c (a shift leaves every distance unchanged and removes the
-    cancellation that an offset such as 50 causes). Where the result is small against
-    ‖x_c‖² + ‖θ_c‖² (θ_j close to x_i, as at small σ in high dimension) the expansion still
-    cancels, so those pairs are recomputed from explicit differences. For D <= 8 every pair is
-    computed explicitly. The result is >= 0 and differentiable in both arguments.
-    """
-    n, d = x.shape
-    if d <= _DIRECT_MAX_D:
-        return (x[:, None, :] - theta[None, :, :]).square().sum(-1)
-    with torch.no_grad():
-        centre = (x.sum(0) + theta.sum(0)) / (n + theta.shape[0])      # (D,); distances ignore it
-    xc, tc = x - centre, theta - centre                                   # (N, D), (M, D)
-    sq_x = xc.square().sum(1, keepdim=True)                               # (N, 1)
-    sq_t = tc.square().sum(1)                                             # (M,)
-    norms = sq_x + sq_t                                                   # (N, M)
-    sq = torch.addmm(norms, xc, tc.T, alpha=-2.0).clamp_min(0.0)          # (N, M)
-    with torch.no_grad():
-        close = sq <= _REFINE_BELOW * norms
-        rows, cols = close.nonzero(as_tuple=True) if bool(close.any()) else (None, None)
-    if rows is not None:
-        sq = sq.index_put((rows, cols), _explicit_sq(x, theta, rows, cols))
-    return sq
 
 
 class Likelihood(ABC):
@@ -118,10 +106,40 @@ class Normal(Likelihood):
         return f"Normal(sigma={self.sigma:g})"
 
     def pairwise_log_prob(self, x: Tensor, theta: Tensor) -> Tensor:
+        """log N(x_i; θ_j, σ² I) for every pair, accurate to rounding even at small σ in high D.
+
+        The matrix is the expansion ‖x - θ‖² = ‖x_c‖² + ‖θ_c‖² - 2 x_c·θ_c, one fused matrix
+        product, on data shifted by a common centre c when they sit far from the origin (a
+        shift leaves every distance unchanged and removes the cancellation that an offset
+        such as 50 causes). Where ‖x_i - θ_j‖² is
+        small against ‖x_c‖² + ‖θ_c‖² (θ_j close to x_i, as at small σ in high dimension) the
+        expansion still cancels, so those pairs are recomputed from explicit differences. For
+        D <= 8 every pair is computed from explicit differences.
+        """
         x, theta = _flatten_pair(x, theta)                     # (N, D), (M, D)
-        log_norm = 0.5 * x.shape[1] * math.log(2.0 * math.pi * self.sigma**2)
-        # -‖x - θ‖²/(2σ²) - log Z, the distances computed stably (see squared_distances)
-        return squared_distances(x, theta).mul(-0.5 / self.sigma**2).sub_(log_norm)  # (N, M)
+        d = x.shape[1]
+        log_norm = 0.5 * d * math.log(2.0 * math.pi * self.sigma**2)
+        scale = 0.5 / self.sigma**2
+        if d <= _DIRECT_MAX_D:
+            sq = (x[:, None, :] - theta[None, :, :]).square().sum(-1)               # (N, M)
+            return sq.mul(-scale).sub_(log_norm)
+        xc, tc = _centred(x, theta)
+        sq_x = torch.linalg.vector_norm(xc, dim=1, keepdim=True).square()           # (N, 1)
+        sq_t = torch.linalg.vector_norm(tc, dim=1).square()                        # (M,)
+        # -‖x - θ‖²/(2σ²) - log Z: the constants and norms are scaled on the (N,) and (M,)
+        # vectors, so the (N, M) work is one fused addmm
+        offset = (-scale * sq_x - log_norm) - scale * sq_t                          # (N, M)
+        log_p = torch.addmm(offset, xc, tc.T, alpha=2.0 * scale)                    # (N, M)
+        with torch.no_grad():
+            # candidates: ‖x_i - θ_j‖² <= τ (‖x_c,i‖² + max_j ‖θ_c,j‖²), a superset of the
+            # pairs with ‖x_i - θ_j‖² <= τ (‖x_c,i‖² + ‖θ_c,j‖²), tested with one comparison
+            floor = -log_norm - scale * _REFINE_BELOW * (sq_x + sq_t.max())          # (N, 1)
+            rows, cols = (log_p >= floor).nonzero(as_tuple=True)
+        if rows.numel():
+            exact = _explicit_sq(x, theta, rows, cols).mul(-scale).sub_(log_norm)
+            log_p = log_p.index_put((rows, cols), exact)
+        # rounding can make the expanded ‖x - θ‖² slightly negative; cap at its value for x = θ
+        return log_p.clamp_max_(-log_norm)
 
     def sample(self, theta: Tensor) -> Tensor:
         return theta + self.sigma * torch.randn_like(theta)
