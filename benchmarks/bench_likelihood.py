@@ -1,6 +1,7 @@
 """Cost of the pairwise Gaussian log-density log N(x_i; θ_j, σ² I) against one bare matrix product.
 
 Run by hand:  python benchmarks/bench_likelihood.py [--threads 2] [--repeats 30]
+(it imports the installed sigtut; to time a worktree, run it with PYTHONPATH=. from there)
 
 At N = M = 256 and D = 2352 (Stacked MNIST: 3 × 28 × 28) it prints the median wall time of
 ``Normal(σ).pairwise_log_prob`` (forward, float32, on the device of :func:`sigtut.device`)
