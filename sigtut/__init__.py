@@ -5,7 +5,7 @@ training loops and the sympy derivations.
 """
 from .likelihoods import Bernoulli, Likelihood, Normal, Poisson
 from .methods import GAN, SIG, GenerativeMethod
-from .objectives import sig_cross_entropy
+from .objectives import log_marginal, sig_cross_entropy
 from .runtime import device, pick, profile, seed_everything
 from .train import TrainingDiverged, fit
 
@@ -22,6 +22,7 @@ __all__ = [
     "TrainingDiverged",
     "device",
     "fit",
+    "log_marginal",
     "pick",
     "profile",
     "seed_everything",

@@ -8,6 +8,10 @@ import torch
 from torch import Tensor
 
 
+class NonFiniteError(ValueError):
+    """A tensor argument holds NaN or infinite values; the message names the argument."""
+
+
 def positive(name: str, value: float) -> float:
     """Return ``value`` as a float, raising ValueError unless it is finite and > 0."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -37,7 +41,7 @@ def tensor(name: str, value: object, min_dim: int = 1) -> Tensor:
     # One reduction first (NaN and inf propagate into the sum); the element-wise test only runs
     # when the sum is not finite, which also happens when finite values overflow it.
     if not torch.isfinite(value.sum()) and not torch.isfinite(value).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
+        raise NonFiniteError(f"{name} contains NaN or infinite values")
     return value
 
 

@@ -19,19 +19,47 @@ PROFILES = ("quick", "paper")
 T = TypeVar("T")
 
 
-def device() -> torch.device:
-    """The device to train on: ``SIGTUT_DEVICE`` if set, else cuda, else mps, else cpu."""
-    requested = os.environ.get("SIGTUT_DEVICE")
-    if requested:
-        try:
-            return torch.device(requested)
-        except RuntimeError as err:
-            raise ValueError(f"SIGTUT_DEVICE must name a torch device, got {requested!r}") from err
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
-        return torch.device("mps")
-    return torch.device("cpu")
+def _mps_available() -> bool:
+    return getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
+
+
+def device(requested: torch.device | str | None = None) -> torch.device:
+    """The device to train on, checked to be usable on this machine.
+
+    ``requested`` when given (a torch.device or a name such as ``'cpu'``, ``'cuda:1'``), else
+    ``SIGTUT_DEVICE`` if set, else cuda, else mps, else cpu.
+
+    Raises:
+        ValueError: naming the request (the argument or ``SIGTUT_DEVICE``) when it is not a
+            torch device, or names CUDA or MPS on a machine without it, or a GPU index past
+            the last GPU.
+    """
+    if requested is None:
+        env = os.environ.get("SIGTUT_DEVICE", "").strip()
+        if not env:
+            if torch.cuda.is_available():
+                return torch.device("cuda")
+            return torch.device("mps") if _mps_available() else torch.device("cpu")
+        requested, source = env, "SIGTUT_DEVICE"
+    else:
+        source = "device"
+    label = f"{source} = {str(requested)!r}"
+    try:
+        dev = torch.device(requested)
+    except (RuntimeError, TypeError, ValueError) as err:
+        raise ValueError(f"{source} must name a torch device such as 'cpu' or 'cuda', "
+                         f"got {requested!r}") from err
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(f"{label} was asked for, but this machine has no usable CUDA GPU; "
+                             "use 'cpu'")
+        count = torch.cuda.device_count()
+        if dev.index is not None and dev.index >= count:
+            raise ValueError(f"{label} was asked for, but this machine has {count} CUDA GPU(s) "
+                             f"(cuda:0 to cuda:{count - 1})")
+    if dev.type == "mps" and not _mps_available():
+        raise ValueError(f"{label} was asked for, but MPS is not available here; use 'cpu'")
+    return dev
 
 
 def profile() -> str:

@@ -54,21 +54,6 @@ def _finite_parameters(method: GenerativeMethod) -> bool:
     return all(bool(torch.isfinite(p).all()) for p in method.parameters())
 
 
-def _resolve_device(device: torch.device | str | None) -> torch.device:
-    """``device`` as a torch.device that this machine can use; a clear ValueError otherwise."""
-    if device is None:
-        return default_device()
-    try:
-        dev = torch.device(device)
-    except (RuntimeError, TypeError) as err:
-        raise ValueError(f"device must name a torch device such as 'cpu' or 'cuda', got {device!r}") from err
-    if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"device {device!r} was asked for, but this machine has no usable CUDA GPU; use 'cpu'")
-    if dev.type == "mps" and not (getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()):
-        raise ValueError(f"device {device!r} was asked for, but MPS is not available here; use 'cpu'")
-    return dev
-
-
 def checkpoint_info(path: str | os.PathLike) -> dict[str, object]:
     """The step, the training seconds so far, the settings and the last losses stored in a :func:`fit` checkpoint."""
     state = torch.load(Path(path), map_location="cpu", weights_only=True)
@@ -116,8 +101,8 @@ def fit(
         History: for each loss name, its value at every step (including resumed steps).
 
     Raises:
-        TrainingDiverged: when a loss, or after the last update a parameter, becomes
-            NaN or infinite, naming the step.
+        TrainingDiverged: when a loss, a tensor the model computes (such as θ), or after
+            the last update a parameter, becomes NaN or infinite, naming the step.
         ValueError: bad arguments; a mini-batch with NaN or infinite values (naming the
             step); a checkpoint past ``steps`` or made with other settings.
     """
@@ -134,7 +119,7 @@ def fit(
     _checks.positive_int("checkpoint_every", checkpoint_every)
     _checks.seed(seed)
 
-    dev = _resolve_device(device)
+    dev = default_device(device)   # checked: a clear ValueError for an unusable device
     groups = method.optimizer_groups()
     lrs = _per_group("lr", lr, list(groups))
     beta_pairs = _per_group("betas", betas, list(groups))
@@ -204,7 +189,13 @@ def fit(
         if not torch.isfinite(x.sum()) and not torch.isfinite(x).all():
             raise ValueError(f"the mini-batch of step {step + 1} of {steps} contains NaN or infinite values; "
                              "check the data or the sampler")
-        losses = method.training_step(x.to(dev), optimizers)
+        try:
+            losses = method.training_step(x.to(dev), optimizers)
+        except _checks.NonFiniteError as err:   # the batch is finite: the model's output is not
+            raise TrainingDiverged(
+                f"training diverged at step {step + 1} of {steps}: {err} (computed by the model); "
+                "try a smaller learning rate or check the data"
+            ) from err
         for name, value in losses.items():
             v = float(value)
             if not math.isfinite(v):

@@ -35,6 +35,8 @@ def tv_distance(p: np.ndarray, q: np.ndarray) -> float:
     if p.shape != q.shape or p.ndim != 1:
         raise ValueError(f"p and q must be 1-D arrays of equal length, got shapes {p.shape} and {q.shape}")
     for name, pmf in (("p", p), ("q", q)):
+        if not np.isfinite(pmf).all():
+            raise ValueError(f"{name} contains NaN or infinite values")
         if (pmf < 0).any() or abs(pmf.sum() - 1.0) > 1e-6:
             raise ValueError(f"{name} must be a PMF (non-negative, summing to 1), got sum {pmf.sum():.6g}")
     return 0.5 * float(np.abs(p - q).sum())
@@ -101,6 +103,10 @@ def energy_distance(x: Tensor, y: Tensor) -> float:
     y = _checks.tensor("y", y, min_dim=2).double()
     if x.shape[1:] != y.shape[1:]:
         raise ValueError(f"x and y must share the event shape, got {tuple(x.shape)} and {tuple(y.shape)}")
+    for name, value in (("x", x), ("y", y)):
+        if value.shape[0] < 1 or value[0].numel() < 1:
+            raise ValueError(f"{name} must hold at least one sample with at least one coordinate, "
+                             f"got shape {tuple(value.shape)}")
     x, y = x.reshape(x.shape[0], -1), y.reshape(y.shape[0], -1)
     between = torch.cdist(x, y).mean()
     within_x = torch.cdist(x, x).mean()

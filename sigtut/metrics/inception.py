@@ -160,7 +160,7 @@ def _batches(images: Tensor, batch_size: int, device: torch.device):
 
 
 def _device(device: torch.device | str | None) -> torch.device:
-    return torch.device(device) if device is not None else default_device()
+    return default_device(device)
 
 
 def inception_score(images: Tensor, feature: nn.Module | None = None, splits: int = IS_SPLITS,

@@ -19,7 +19,7 @@ from .. import _checks
 ArrayLike = Tensor | np.ndarray
 
 
-def _as_array(name: str, value: ArrayLike, ndim: int) -> np.ndarray:
+def _as_array(name: str, value: ArrayLike, ndim: int, min_rows: int = 0) -> np.ndarray:
     if isinstance(value, Tensor):
         value = value.detach().cpu().numpy()
     if not isinstance(value, np.ndarray):
@@ -29,17 +29,21 @@ def _as_array(name: str, value: ArrayLike, ndim: int) -> np.ndarray:
         raise ValueError(f"{name} must have {ndim} dimension(s), got shape {arr.shape}")
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} contains NaN or infinite values")
+    if arr.shape[0] < min_rows:
+        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
+    if ndim == 2 and arr.shape[1] < 1:
+        raise ValueError(f"{name} must have at least one coordinate per point, got shape {arr.shape}")
     return arr
 
 
 def assign_modes(samples: ArrayLike, centers: ArrayLike, std: float, radius: float = 3.0) -> np.ndarray:
     """Index of each sample's nearest centre, or -1 when it is farther than radius·std (low quality)."""
-    x = _as_array("samples", samples, 2)
-    c = _as_array("centers", centers, 2)
+    x = _as_array("samples", samples, 2, min_rows=1)
+    c = _as_array("centers", centers, 2, min_rows=1)
     if x.shape[1] != c.shape[1]:
         raise ValueError(f"samples and centers must have the same dimension, got {x.shape[1]} and {c.shape[1]}")
-    if not std > 0:
-        raise ValueError(f"std must be > 0, got {std}")
+    std = _checks.positive("std", std)
+    radius = _checks.positive("radius", radius)
     sq = (x**2).sum(1)[:, None] + (c**2).sum(1)[None, :] - 2 * x @ c.T   # (n, K)
     nearest = sq.argmin(1)
     dist = np.sqrt(np.maximum(sq[np.arange(len(x)), nearest], 0.0))
@@ -53,7 +57,10 @@ def true_bin_probabilities(weights: ArrayLike, dim: int, radius: float = 3.0) ->
     share inside is 1 - e^{-4.5} ≈ 0.989. Overlap between components is neglected (modes are
     separated by 40 std on the grid).
     """
-    w = _as_array("weights", weights, 1)
+    w = _as_array("weights", weights, 1, min_rows=1)
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim < 1:
+        raise ValueError(f"dim must be an int >= 1, got {dim!r}")
+    radius = _checks.positive("radius", radius)
     inside = chi2.cdf(radius**2, df=dim)
     return np.append(w * inside, 1.0 - inside)
 
@@ -77,11 +84,18 @@ def mode_metrics(
             (1000 with 50,000 samples in the SIG paper; 0 in VEEGAN's convention).
         radius: the high-quality radius in standard deviations (3).
 
+    Raises:
+        ValueError: naming the argument, for empty ``samples`` or ``centers``, wrong shapes,
+            NaN or infinite values, ``std`` or ``radius`` <= 0, or bad ``weights``.
+
     Returns:
         dict with ``modes`` (int), ``hq`` (share of samples within radius·std of a centre),
         ``kl`` (nats) and ``counts`` (high-quality samples per mode).
     """
-    c = _as_array("centers", centers, 2)
+    c = _as_array("centers", centers, 2, min_rows=1)
+    _as_array("samples", samples, 2, min_rows=1)
+    _checks.positive("std", std)
+    _checks.positive("radius", radius)
     k = c.shape[0]
     w = np.full(k, 1.0 / k) if weights is None else _as_array("weights", weights, 1)
     if w.shape[0] != k:
@@ -91,8 +105,6 @@ def mode_metrics(
     min_count = _checks.non_negative_int("min_count", min_count)
     labels = assign_modes(samples, c, std, radius)
     n = labels.shape[0]
-    if n == 0:
-        raise ValueError("samples must hold at least one point")
     counts = np.bincount(labels[labels >= 0], minlength=k)
     p_g = np.append(counts, n - counts.sum()) / n                      # (K+1,)
     p_d = true_bin_probabilities(w, c.shape[1], radius)               # (K+1,)

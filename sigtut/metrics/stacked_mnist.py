@@ -113,6 +113,8 @@ def digit_probabilities(images: Tensor, classifier: nn.Module, batch_size: int =
     images = _checks.tensor("images", images, min_dim=4)
     if images.shape[1:] != (3, 28, 28):
         raise ValueError(f"images must have shape (n, 3, 28, 28), got {tuple(images.shape)}")
+    if images.shape[0] < 1:
+        raise ValueError("images must hold at least one image")
     _checks.positive_int("batch_size", batch_size)
     dev = next(classifier.parameters()).device
     out = []
