@@ -4,21 +4,21 @@ The appendix defines both networks with width knobs K_g and K_d and three sizes
 S, M, L = (K_g, K_d) = (1, 0.5), (1, 1), (2, 1). Its table is partly garbled; we build
 the closest sound network and record every deviation here:
 
-Generator (z ~ N(0, I_256) -> 28 × 28 × 3):
+Generator (z ~ N(0, I_256) -> 28 × 28 × 3)::
 
-=========================  ==================  =====================================
-Appendix C                 here                why
-=========================  ==================  =====================================
-FC 4·4·64                  same                -> 64 × 4 × 4
-TConv 64·K_g, k4, s1 VALID same                4 -> 7
-TConv 32·K_g, k4, s2 SAME  same (padding 1)    7 -> 14
-TConv 8·K_g, k4, s1 SAME   Conv k4 s1, SAME    a stride-1 transposed convolution is a
-                           padding (1, 2)      convolution with a flipped kernel, so the
-                                               function class is the same
-Conv 3, k4, s2 SAME        TConv 3, k4, s2     the table's stride-2 *convolution* would
-                           (padding 1)         give 7 × 7; a stride-2 transposed one gives
-                                               the 28 × 28 the data need
-=========================  ==================  =====================================
+    =========================  ==================  =====================================
+    Appendix C                 here                why
+    =========================  ==================  =====================================
+    FC 4·4·64                  same                -> 64 × 4 × 4
+    TConv 64·K_g, k4, s1 VALID same                4 -> 7
+    TConv 32·K_g, k4, s2 SAME  same (padding 1)    7 -> 14
+    TConv 8·K_g, k4, s1 SAME   Conv k4 s1, SAME    a stride-1 transposed convolution is a
+                               padding (1, 2)      convolution with a flipped kernel, so the
+                                                   function class is the same
+    Conv 3, k4, s2 SAME        TConv 3, k4, s2     the table's stride-2 *convolution* would
+                               (padding 1)         give 7 × 7; a stride-2 transposed one gives
+                                                   the 28 × 28 the data need
+    =========================  ==================  =====================================
 
 Discriminator (28 × 28 × 3 -> one logit): the table lists *transposed* convolutions,
 which would enlarge the image; a discriminator reduces it, so we use convolutions with

@@ -31,7 +31,7 @@ _BLOCK_ELEMENTS = 1 << 22
 
 
 def _flatten_pair(x: Tensor, theta: Tensor) -> tuple[Tensor, Tensor]:
-    """Check x (N, *E) and theta (M, *E): tensors, one event shape, finite; flatten both to (·, D).
+    """Check x ``(N, *E)`` and theta ``(M, *E)``: tensors, one event shape, finite; flatten both to (·, D).
 
     float16 and bfloat16 inputs are computed in float32 (their range and precision cannot hold
     ‖x‖² at image sizes), so every likelihood returns at least float32.
@@ -82,7 +82,7 @@ class Likelihood(ABC):
 
     @abstractmethod
     def pairwise_log_prob(self, x: Tensor, theta: Tensor) -> Tensor:
-        """log p(x_i | θ_j) for every pair: x (N, *E), theta (M, *E) -> (N, M)."""
+        """log p(x_i | θ_j) for every pair: x ``(N, *E)``, theta ``(M, *E)`` -> (N, M)."""
 
     @abstractmethod
     def sample(self, theta: Tensor) -> Tensor:

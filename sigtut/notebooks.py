@@ -69,9 +69,13 @@ def book_config(repo: Path = REPO) -> dict:
 
 
 def chapter_sources(repo: Path = REPO) -> list[Path]:
-    """The chapters' MyST sources in the order of ``_toc.yml`` (the title page has no notebook)."""
+    """The chapters' MyST sources in the order of ``_toc.yml``: the pages with a jupytext header.
+
+    The title page and pages without code (the API reference) have no notebook.
+    """
     toc = yaml.safe_load((repo / "_toc.yml").read_text())
-    return [repo / f"{entry['file']}.md" for entry in toc.get("chapters") or []]
+    pages = [repo / f"{entry['file']}.md" for entry in toc.get("chapters") or []]
+    return [md for md in pages if md.read_text().startswith("---\njupytext:")]
 
 
 # --- parsing -------------------------------------------------------------------------------

@@ -27,8 +27,8 @@ def log_marginal(x: Tensor, theta: Tensor, likelihood: Likelihood, chunk: int | 
     memory bound holds under ``torch.no_grad()``.)
 
     Args:
-        x: data, shape (N, *event_shape).
-        theta: draws from p_φ(θ), shape (M, *event_shape).
+        x: data, shape ``(N, *event_shape)``.
+        theta: draws from p_φ(θ), shape ``(M, *event_shape)``.
         likelihood: the explicit layer p(x | θ), e.g. ``Normal(sigma)``.
         chunk: block size (>= 1) over both N and M, or None for the whole matrix at once.
 
@@ -64,8 +64,8 @@ def sig_cross_entropy(x: Tensor, theta: Tensor, likelihood: Likelihood, chunk: i
     O(chunk²) with ``chunk`` (see :func:`log_marginal`).
 
     Args:
-        x: data, shape (N, *event_shape).
-        theta: draws from the implicit distribution p_φ(θ), shape (M, *event_shape).
+        x: data, shape ``(N, *event_shape)``.
+        theta: draws from the implicit distribution p_φ(θ), shape ``(M, *event_shape)``.
         likelihood: the explicit layer p(x | θ), e.g. ``Normal(sigma)``.
         chunk: optional block size over N and M (see :func:`log_marginal`).
 

@@ -80,7 +80,7 @@ def fit(
 
     Args:
         method: any :class:`~sigtut.methods.GenerativeMethod` (SIG, GAN, ...).
-        data: a tensor (N, *event_shape) sampled with replacement, or a sampler
+        data: a tensor ``(N, *event_shape)`` sampled with replacement, or a sampler
             ``f(batch_size, generator) -> Tensor`` for an endless data stream.
         steps: total number of updates (a resumed run continues up to this number).
         batch_size: mini-batch size N.

@@ -1,8 +1,10 @@
 """A one-dimensional two-component Gaussian mixture: the smallest data set on which a
 single explicit Gaussian fails and a semi-implicit generator succeeds (chapter 1, eqs. 2–5).
 
-The data distribution is
+The data distribution is::
+
     p(x) = w N(x; -d/2, s²) + (1 - w) N(x; d/2, s²),
+
 with separation d, component standard deviation s and left weight w.
 """
 from __future__ import annotations

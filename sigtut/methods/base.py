@@ -48,4 +48,4 @@ class GenerativeMethod(nn.Module, ABC):
 
     @abstractmethod
     def sample(self, n: int) -> Tensor:
-        """n samples x of the model, shape (n, *event_shape)."""
+        """n samples x of the model, shape ``(n, *event_shape)``."""

@@ -34,7 +34,7 @@ class SIG(GenerativeMethod):
         noise_dim: dimension of z (10 in the paper's toy examples).
         hidden: hidden widths of the default MLP g_φ (two layers of 100 in the paper).
         n_theta: M, the number of θ draws per step.
-        generator: an alternative g_φ mapping (n, noise_dim) to (n, *data_shape) raw outputs
+        generator: an alternative g_φ mapping (n, noise_dim) to ``(n, *data_shape)`` raw outputs
             (e.g. a DCGAN generator); ``hidden`` is then ignored. Every method calls the
             network that maps z to samples (here to θ) ``generator``.
         sigma_schedule: optional map from the training step to the σ of a ``Normal``
@@ -75,14 +75,14 @@ class SIG(GenerativeMethod):
             self.likelihood.sigma = _checks.positive("sigma_schedule(step)", self.sigma_schedule(int(self.steps_done)))
 
     def sample_theta(self, n: int) -> Tensor:
-        """n draws θ = g_φ(z) of the implicit distribution, shape (n, *event_shape)."""
+        """n draws θ = g_φ(z) of the implicit distribution, shape ``(n, *event_shape)``."""
         _checks.positive_int("n", n)
         raw = self.generator(self.noise(n))
         return self.likelihood.link(raw.reshape(n, *self.event_shape))
 
     @torch.no_grad()
     def sample(self, n: int) -> Tensor:
-        """n samples x ~ p(x | θ), θ ~ p_φ(θ): shape (n, *event_shape)."""
+        """n samples x ~ p(x | θ), θ ~ p_φ(θ): shape ``(n, *event_shape)``."""
         self._sync_sigma()
         return self.likelihood.sample(self.sample_theta(n))
 

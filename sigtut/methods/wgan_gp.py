@@ -38,8 +38,8 @@ def gradient_penalty(critic: nn.Module, real: Tensor, fake: Tensor, eps: Tensor 
     """E (‖∇_x̂ D(x̂)‖₂ − 1)² at x̂ = ε x + (1 − ε) x̃, one ε ~ U[0, 1] per pair (Gulrajani et al., eq. 3).
 
     Args:
-        critic: D, mapping (n, *event_shape) to (n, 1) or (n,).
-        real, fake: x and x̃, both (n, *event_shape); ``fake`` is treated as a constant.
+        critic: D, mapping ``(n, *event_shape)`` to (n, 1) or (n,).
+        real, fake: x and x̃, both ``(n, *event_shape)``; ``fake`` is treated as a constant.
         eps: the mixing weights, shape (n,); drawn uniformly when omitted.
 
     Returns:

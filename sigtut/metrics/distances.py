@@ -30,7 +30,7 @@ def _counts(name: str, samples: Tensor | np.ndarray) -> np.ndarray:
 
 
 def tv_distance(p: np.ndarray, q: np.ndarray) -> float:
-    """Total variation distance ½ Σ_k |p_k − q_k| between two PMFs on the same support."""
+    """Total variation distance ``½ Σ_k |p_k − q_k|`` between two PMFs on the same support."""
     p, q = np.asarray(p, dtype=np.float64), np.asarray(q, dtype=np.float64)
     if p.shape != q.shape or p.ndim != 1:
         raise ValueError(f"p and q must be 1-D arrays of equal length, got shapes {p.shape} and {q.shape}")
@@ -56,7 +56,7 @@ def empirical_pmf(samples: Tensor | np.ndarray, support_size: int) -> np.ndarray
 def tv_distance_to_pmf(samples: Tensor | np.ndarray, pmf: Callable[[np.ndarray], np.ndarray]) -> float:
     """Exact TV distance between the sample PMF of count ``samples`` and a true PMF.
 
-    With K the largest sample, TV = ½ [Σ_{k≤K} |p̂_k − p_k| + P(X > K)]: beyond K the
+    With K the largest sample, ``TV = ½ [Σ_{k≤K} |p̂_k − p_k| + P(X > K)]``: beyond K the
     sample PMF is 0, so the truth's whole tail counts.
 
     Args:
@@ -76,7 +76,7 @@ def tv_distance_to_pmf(samples: Tensor | np.ndarray, pmf: Callable[[np.ndarray],
 
 
 def ks_statistic(samples: Tensor | np.ndarray, distribution: Any) -> float:
-    """Kolmogorov–Smirnov statistic sup_t |F̂(t) − F(t)| of 1-D samples against a scipy distribution.
+    """Kolmogorov–Smirnov statistic ``sup_t |F̂(t) − F(t)|`` of 1-D samples against a scipy distribution.
 
     Used to compare the learned implicit distribution p_φ(θ) with the true mixing
     distribution, e.g. ``scipy.stats.gamma(a=2, scale=1)`` for NB(2, 0.5) (Figure 1b).

@@ -159,8 +159,10 @@ def exact_h_m(example: DiscreteExample, M: int) -> sp.Expr:
 
     The M draws θ_1..θ_M from p_φ matter only through how many land on each atom,
     (c_1, ..., c_A), which is multinomial(M; w_1..w_A); given the counts, the inner
-    average is (1/M) Σ_a c_a p(x | θ_a). So
+    average is (1/M) Σ_a c_a p(x | θ_a). So::
+
         H_M = -Σ_x p_data(x) Σ_c [M! / Π_a c_a!] Π_a w_a^{c_a} log((1/M) Σ_a c_a p(x | θ_a)),
+
     a sum over C(M + A - 1, A - 1) count vectors instead of A^M ordered tuples.
     """
     _check_m(M)
