@@ -67,6 +67,28 @@ def _single_gaussian(variance: float, cross_entropy: float, d: float = 4.0, s: f
     _close("cross_entropy", cross_entropy, 0.5 * math.log(2 * math.pi * math.e * var))
 
 
+@_check("ex-gaussian-marginal")
+def _gaussian_marginal(marginal_variance: Any) -> None:
+    """Chapter 1: θ ~ N(μ, τ²), x | θ ~ N(θ, σ²) gives x ~ N(μ, σ² + τ²)."""
+    import sympy as sp
+
+    if not isinstance(marginal_variance, sp.Expr):
+        raise ExerciseIncorrect("marginal_variance must be a sympy expression in sigma and tau")
+    names = {str(s): s for s in marginal_variance.free_symbols}
+    if not set(names) <= {"sigma", "tau"}:
+        raise ExerciseIncorrect("marginal_variance may use only the symbols sigma and tau")
+    for sigma, tau in ((0.3, 1.7), (2.0, 0.5), (1.0, 1.0)):
+        value = marginal_variance.subs({names[k]: v for k, v in (("sigma", sigma), ("tau", tau))
+                                        if k in names})
+        _close("marginal_variance", value, sigma**2 + tau**2, rel=1e-9)
+
+
+@_check("ex-ideal-theta")
+def _ideal_theta(within_mode_sd: float, s: float = 0.4, sigma: float = 0.1) -> None:
+    """Chapter 1: the θ of one mode N(c, s²) under the layer N(θ, σ²) has variance s² − σ²."""
+    _close("within_mode_sd", within_mode_sd, math.sqrt(s**2 - sigma**2), rel=1e-6)
+
+
 @_check("ex-hm-rate")
 def _hm_rate(c: Any) -> None:
     """Chapter 2: c = E_x v(x) / (2 P(x)²) of the two-bit example (the 1/M rate of H_M − H)."""
@@ -81,6 +103,34 @@ def _hm_rate(c: Any) -> None:
         second = sum(w * lik**2 for w, lik in zip(weights, liks))
         want += float(p_data) * (second - mean**2) / (2 * mean**2)
     _close("c", c, want)
+
+
+@_check("ex-h1-bits")
+def _h1_bits(h1: Any) -> None:
+    """Chapter 2: H_1 of the two-bit example, by the sum over ordered single draws (eq. 6, M = 1)."""
+    from .theory import correlated_bits_example, likelihood_pmf
+
+    bits = correlated_bits_example()
+    want = -sum(float(w) * float(p) * math.log(float(likelihood_pmf(bits.likelihood, x, a)))
+                for x, p in zip(bits.support, bits.data_probs) for a, w in zip(bits.atoms, bits.weights))
+    _close("h1", h1, want)
+
+
+@_check("ex-my-h-m")
+def _my_h_m(h_m_bernoulli: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> None:
+    """Chapter 2: a hand-written H_M for the Bernoulli layer against the package's (eq. 6)."""
+    from .likelihoods import Bernoulli
+    from .objectives import sig_cross_entropy
+
+    gen = torch.Generator().manual_seed(3)
+    for n, m, d in ((5, 3, 2), (7, 4, 1000)):          # D = 1000: products of p underflow
+        x = (torch.rand(n, d, generator=gen) < 0.5).double()
+        theta = 0.05 + 0.9 * torch.rand(m, d, generator=gen, dtype=torch.float64)
+        got = h_m_bernoulli(x, theta)
+        want = sig_cross_entropy(x, theta, Bernoulli())
+        if not (isinstance(got, torch.Tensor) and got.numel() == 1 and torch.isfinite(got)
+                and torch.allclose(got.double().reshape(()), want, rtol=1e-6)):
+            raise ExerciseIncorrect(f"h_m_bernoulli is not correct yet (N, M, D = {n}, {m}, {d})")
 
 
 @_check("ex-tiny-mode")
@@ -165,6 +215,24 @@ def _stacked_modes(kl: float, modes: int, exp_h_y: float) -> None:
     if modes != 1000:
         raise ExerciseIncorrect("modes is not correct yet")
     _close("exp_h_y", exp_h_y, math.exp(entropy))
+
+
+@_check("ex-gp-linear")
+def _gp_linear(penalty: float, w: float = 0.05, dim: int = 3 * 32 * 32) -> None:
+    """Chapter 8: a linear critic's gradient is w everywhere; penalty (‖w‖ − 1)², by autograd."""
+    x = torch.randn(3, dim, dtype=torch.float64, requires_grad=True)
+    (grad,) = torch.autograd.grad((x * w).sum(), x)      # ∇ of f(x) = w·x at three points
+    _close("penalty", penalty, float(((grad.norm(dim=1) - 1) ** 2).mean()), rel=1e-6)
+
+
+@_check("ex-fid-gaussians")
+def _fid_gaussians(fid: float, d: int = 4, shift: float = 0.5, scale: float = 2.0) -> None:
+    """Chapter 8: the Fréchet distance of N(0, I_d) and N(shift·1, scale² I_d), by eigenvalues."""
+    import numpy as np
+
+    s1, s2 = np.eye(d), scale**2 * np.eye(d)
+    root = np.sqrt(np.linalg.eigvals(s1 @ s2).real).sum()   # tr (Σ1 Σ2)^{1/2}
+    _close("fid", fid, d * shift**2 + float(np.trace(s1 + s2)) - 2 * root, rel=1e-6)
 
 
 @_check("ex-cifar-is-classes")

@@ -145,3 +145,33 @@ def test_checks_of_threshold_and_gradient_exercises_use_their_own_route():
     exercises.check("ex-gansi-lambda", lam_star=6.0, g_gan=g_gan, g_sig=g_sig)
     with pytest.raises(exercises.ExerciseIncorrect):
         exercises.check("ex-gansi-lambda", lam_star=1.0, g_gan=g_gan, g_sig=g_sig)
+
+
+def test_checks_of_the_chapter_1_2_and_8_exercises():
+    import sympy as sp
+
+    sigma, tau = sp.symbols("sigma tau", positive=True)
+    exercises.check("ex-gaussian-marginal", marginal_variance=sigma**2 + tau**2)
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check("ex-gaussian-marginal", marginal_variance=sigma * tau)
+    exercises.check("ex-ideal-theta", within_mode_sd=math.sqrt(0.15))
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check("ex-ideal-theta", within_mode_sd=0.4)
+
+    def right(x, theta):
+        log_p = x @ theta.log().T + (1 - x) @ (1 - theta).log().T
+        return -(torch.logsumexp(log_p, 1) - math.log(theta.shape[0])).mean()
+
+    exercises.check("ex-my-h-m", h_m_bernoulli=right)
+    naive = lambda x, theta: -torch.log(torch.exp(x @ theta.log().T + (1 - x) @ (1 - theta).log().T)
+                                        .mean(1)).mean()
+    with pytest.raises(exercises.ExerciseIncorrect, match="1000"):    # underflows at D = 1000
+        exercises.check("ex-my-h-m", h_m_bernoulli=naive)
+    exercises.check("ex-gp-linear", penalty=(0.05 * math.sqrt(3072) - 1) ** 2)
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check("ex-gp-linear", penalty=0.05 * math.sqrt(3072) - 1)
+    exercises.check("ex-fid-gaussians", fid=5.0)
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check("ex-fid-gaussians", fid=4.0)
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check("ex-h1-bits", h1=0.5)
