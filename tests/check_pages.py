@@ -134,8 +134,10 @@ PAGE_SCRIPT = r"""
         add("solution shown before it is opened", sol, text(child).slice(0, 80));
         break;
       }
+    // an exercise's check cell (tagged "check") follows its solution on purpose: it is the
+    // part of the exercise a student hand-out keeps
     let next = sol.nextElementSibling;
-    while (next && !next.matches("section, h1, h2, h3, h4, .exercise, .solution")) {
+    while (next && !next.matches("section, h1, h2, h3, h4, .exercise, .solution, .tag_check")) {
       if (next.matches(".cell") && visible(next))
         add("solution code outside its dropdown", next, text(next).slice(0, 80));
       next = next.nextElementSibling;
