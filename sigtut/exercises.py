@@ -240,3 +240,347 @@ def _cifar_is_classes(six_classes: float, ten_classes: float) -> None:
     """Chapter 8: the Inception Score exp H(y) of certain classifications over k even classes."""
     _close("six_classes", six_classes, 6.0, rel=1e-6)
     _close("ten_classes", ten_classes, 10.0, rel=1e-6)
+
+
+@_check("ex-two-modes")
+def _two_modes(share_1: Any) -> None:
+    """Chapter 3: the minimiser of J(m) = −n₁ log(mu + (1−m)v) − n₂ log((1−m)u + mv) (eq. 14).
+
+    K = 2, n = (70, 30), u = 1/3, v = 1/30; the key is the root of J'(m), found by bisection
+    (J is convex, so J' is increasing on [0, 1]).
+    """
+    n1, n2, u, v = 70.0, 30.0, 1 / 3, 1 / 30
+
+    def slope(m: float) -> float:              # J'(m)
+        return -n1 * (u - v) / (m * u + (1 - m) * v) + n2 * (u - v) / ((1 - m) * u + m * v)
+    lo, hi = 0.0, 1.0
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if slope(mid) > 0 else (mid, hi)
+    _close("share_1", share_1, (lo + hi) / 2, rel=1e-9)
+
+
+@_check("ex-critical-separation")
+def _critical_separation(c_star: float, sigma_star: float, spacing: float = 2.0) -> None:
+    """Chapter 3: the separation c* at which Theorem 1 (with KKT) starts to keep the light modes.
+
+    The grid of Figure 3(a): 15 heavy modes with twice the data of the 10 light ones, u and v
+    from Corollary 1 in two dimensions. The key is found by bisecting c on the sign of a light
+    mode's share in :func:`sigtut.theory.theorem1_optimum` (the KKT optimum, not eq. 15's form).
+    """
+    from .theory import corollary1_uv, theorem1_optimum
+
+    counts = [2.0] * 15 + [1.0] * 10                   # heavy modes first, then the light ones
+
+    def light_survives(c: float) -> bool:
+        u, v = corollary1_uv(c, 2)
+        return theorem1_optimum(counts, u, v)[-1] > 0
+    lo, hi = 2.0, 8.0                                  # lost at c = 2, kept at c = 8
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if light_survives(mid) else (mid, hi)
+    want = (lo + hi) / 2
+    _close("c_star", c_star, want, rel=1e-6)
+    _close("sigma_star", sigma_star, spacing / want, rel=1e-6)
+
+
+@_check("ex-water-filling")
+def _water_filling(water_filling: Callable[[list[float], float, float], Any]) -> None:
+    """Chapter 3: a KKT solver for Theorem 1, tested by the KKT conditions of its answers.
+
+    For J(m) = −Σ_k n_k log(m_k u + (1 − m_k) v) on {m_k ≥ 0, Σ m_k = 1}, the minimiser has
+    ∂J/∂m_k = −n_k (u − v) / (m_k (u − v) + v) equal to −β on every mode with m_k > 0 and
+    ≥ −β on every mode with m_k = 0 (J is strictly convex, so these conditions fix it).
+    """
+    from .theory import corollary1_uv
+
+    gen = torch.Generator().manual_seed(18)
+    problems: list[tuple[list[float], float, float]] = [([60.0, 27.0, 13.0], 2.0, 1.0)]
+    for c, K in ((2.0, 6), (3.0, 10), (5.0, 25)):
+        n = (torch.rand(K, generator=gen, dtype=torch.float64) * 99 + 1).tolist()
+        u, v = corollary1_uv(c, 2)
+        problems.append((n, float(u), float(v)))
+    for n, u, v in problems:
+        try:
+            shares = [float(s) for s in water_filling(list(n), u, v)]
+        except Exception as err:                       # a crash is a wrong answer here
+            raise ExerciseIncorrect(f"water_filling raised {type(err).__name__}") from None
+        where = f"water_filling is not correct yet (K = {len(n)})"
+        if len(shares) != len(n) or min(shares) < -1e-12:
+            raise ExerciseIncorrect(where)
+        if not math.isclose(sum(shares), 1.0, rel_tol=1e-9):
+            raise ExerciseIncorrect(where)
+        grads = [-nk * (u - v) / (mk * (u - v) + v) for nk, mk in zip(n, shares)]
+        active = [g for g, m in zip(grads, shares) if m > 1e-12]
+        beta = -sum(active) / len(active)
+        if any(not math.isclose(g, -beta, rel_tol=1e-6) for g in active):
+            raise ExerciseIncorrect(where)
+        if any(g < -beta * (1 + 1e-6) for g, m in zip(grads, shares) if m <= 1e-12):
+            raise ExerciseIncorrect(where)
+
+
+def _sympy_function(name: str, expr: Any, symbols: tuple[str, ...]) -> Callable[..., float]:
+    """A float function of the named sympy symbols in ``expr``; other symbols are wrong."""
+    import sympy as sp
+
+    try:
+        expr = sp.sympify(expr)
+    except (sp.SympifyError, TypeError):
+        raise ExerciseIncorrect(f"{name} must be a sympy expression") from None
+    by_name = {str(sym): sym for sym in expr.free_symbols}
+    if not set(by_name) <= set(symbols):
+        raise ExerciseIncorrect(f"{name} may only contain the symbols {', '.join(symbols)}")
+    args = [by_name.get(s, sp.Symbol(s)) for s in symbols]
+    return sp.lambdify(args, expr, "math")
+
+
+@_check("ex-nb-moments")
+def _nb_moments(p0_expr: Any, var_expr: Any) -> None:
+    """Chapter 4: P(x = 0) and Var x of the Poisson–Gamma(r, β) mixture, against scipy's NB(r, p).
+
+    The mixture is NB(r, p = β/(1 + β)) (the chapter's lemma); the key is scipy's nbinom at
+    a few (r, β), not the sympy integral.
+    """
+    from scipy import stats
+
+    p0_of = _sympy_function("p0_expr", p0_expr, ("r", "beta"))
+    var_of = _sympy_function("var_expr", var_expr, ("r", "beta"))
+    for r, beta in ((2.0, 1.0), (0.2, 9.0), (3.5, 0.4)):
+        nb = stats.nbinom(r, beta / (1 + beta))
+        try:
+            got_p0, got_var = p0_of(r, beta), var_of(r, beta)
+        except (TypeError, ValueError, ZeroDivisionError):
+            raise ExerciseIncorrect("p0_expr or var_expr cannot be evaluated") from None
+        _close("p0_expr", got_p0, float(nb.pmf(0)), rel=1e-9)
+        _close("var_expr", got_var, float(nb.var()), rel=1e-9)
+
+
+@_check("ex-toy-exact-pmf")
+def _toy_exact_pmf(model_pmf: Callable[[torch.Tensor, int], Any], tv_exact: float,
+                   theta: torch.Tensor) -> None:
+    """Chapter 4: SIG's Poisson-layer PMF (1/J) Σ_j Poisson(k; θ_j), and its TV to NB(2, 0.5).
+
+    The key uses scipy's Poisson PMF in float64, averaged over the draws directly (no log
+    space), on a fixed set of rates that includes θ = 0 and a large θ, and on ``theta``.
+    """
+    import numpy as np
+    from scipy import stats
+
+    def reference(rates: np.ndarray, k_max: int) -> np.ndarray:
+        return stats.poisson.pmf(np.arange(k_max + 1)[None, :], rates[:, None]).mean(0)
+
+    gen = torch.Generator().manual_seed(4)
+    rates = torch.cat([torch.tensor([0.0, 1e-9, 60.0, 150.0], dtype=torch.float64),
+                       8 * torch.rand(50, generator=gen, dtype=torch.float64)])
+    for test_theta, k_max in ((rates.reshape(-1, 1), 200), (theta.detach().cpu(), 100)):
+        try:
+            got = torch.as_tensor(model_pmf(test_theta, k_max), dtype=torch.float64).cpu()
+        except Exception as err:                       # a crash is a wrong answer here
+            raise ExerciseIncorrect(f"model_pmf raised {type(err).__name__}") from None
+        want = reference(test_theta.double().reshape(-1).numpy(), k_max)
+        if got.shape != (k_max + 1,) or not np.allclose(got.numpy(), want, rtol=1e-6,
+                                                         atol=1e-12):
+            raise ExerciseIncorrect("model_pmf is not correct yet")
+    nb = stats.nbinom(2, 0.5).pmf(np.arange(101))
+    want_tv = 0.5 * float(np.abs(reference(theta.detach().cpu().double().reshape(-1).numpy(),
+                                             100) - nb).sum())
+    _close("tv_exact", tv_exact, want_tv, rel=1e-6)
+
+
+@_check("ex-hq-radius")
+def _hq_radius(hq_expr: Any, rho_99: float, hq_wider: float) -> None:
+    """Chapter 5: P(‖z‖ < ρ) for z ~ N(0, I₂), the radius holding 99 %, and hq of 1.5× wide modes.
+
+    The key is the χ²₂ CDF (‖z‖² ~ χ²₂) through :func:`sigtut.metrics.true_bin_probabilities`,
+    with ρ₉₉ found by bisection on it, not the polar integral.
+    """
+    import numpy as np
+
+    from .metrics import true_bin_probabilities
+
+    def inside(radius: float) -> float:
+        return float(true_bin_probabilities(np.ones(1), 2, radius=radius)[0])
+
+    hq_of = _sympy_function("hq_expr", hq_expr, ("rho",))
+    for radius in (0.5, 1.0, 2.0, 3.0, 4.5):
+        try:
+            got = hq_of(radius)
+        except (TypeError, ValueError, ZeroDivisionError):
+            raise ExerciseIncorrect("hq_expr cannot be evaluated") from None
+        _close("hq_expr", got, inside(radius), rel=1e-9)
+    lo, hi = 0.0, 10.0
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if inside(mid) < 0.99 else (lo, mid)
+    _close("rho_99", rho_99, (lo + hi) / 2, rel=1e-9)
+    _close("hq_wider", hq_wider, inside(3.0 / 1.5), rel=1e-9)
+
+
+@_check("ex-gansi-toy-gradients")
+def _gansi_toy_gradients(grad_h: Any, grad_h1: Any) -> None:
+    """Chapter 6: ∂H/∂μ and ∂H_1/∂μ on the Gaussian toy of Section 3's errata (eq. 6, eq. 12).
+
+    The keys are :func:`sigtut.theory.gansi.cross_entropy_gradient` and, for H_1, that
+    gradient times 1 + :func:`sigtut.theory.gansi.h_m_gap_at_m1`, at a few (μ, s, σ).
+    """
+    from .theory.gansi import cross_entropy_gradient, h_m_gap_at_m1
+
+    h_of = _sympy_function("grad_h", grad_h, ("mu", "s", "sigma"))
+    h1_of = _sympy_function("grad_h1", grad_h1, ("mu", "s", "sigma"))
+    for mu, s, sigma in ((1.0, 1.0, 1.0), (-0.7, 0.3, 2.0), (2.5, 1.7, 0.4)):
+        exact = cross_entropy_gradient(mu, s, sigma)
+        try:
+            got_h, got_h1 = h_of(mu, s, sigma), h1_of(mu, s, sigma)
+        except (TypeError, ValueError, ZeroDivisionError):
+            raise ExerciseIncorrect("grad_h or grad_h1 cannot be evaluated") from None
+        _close("grad_h", got_h, exact, rel=1e-9)
+        _close("grad_h1", got_h1, exact * (1 + h_m_gap_at_m1(s, sigma)), rel=1e-9)
+
+
+@_check("ex-optimal-discriminator")
+def _optimal_discriminator(logit_expr: Any, x_half: Any, value_at_match: float) -> None:
+    """Chapter 6: D*'s logit log p_data − log p_g for N(0, 1) against N(μ, 1), and V(D*, G) at μ = 0.
+
+    The logit is compared with torch's Normal log-densities on a grid of (x, μ); the point
+    D* = 1/2 is found by bisection on that reference logit; V(D*, G) at μ = 0 by quadrature
+    of eq. (10) with the reference D* (trapezoid rule on [−12, 12]).
+    """
+    logit_of = _sympy_function("logit_expr", logit_expr, ("x", "mu"))
+    half_of = _sympy_function("x_half", x_half, ("mu",))
+    normal = torch.distributions.Normal
+
+    def reference(x: float, mu: float) -> float:
+        x_t = torch.tensor(x, dtype=torch.float64)
+        return float(normal(0.0, 1.0).log_prob(x_t) - normal(mu, 1.0).log_prob(x_t))
+
+    try:
+        for mu in (-1.5, 0.5, 2.0):
+            for x in (-2.0, 0.0, 0.7, 3.0):
+                _close("logit_expr", logit_of(x, mu), reference(x, mu), rel=1e-9, abs_tol=1e-12)
+            lo, hi = -10.0, 10.0                        # the logit is monotone in x for μ ≠ 0
+            rising = reference(hi, mu) > reference(lo, mu)
+            for _ in range(200):
+                mid = (lo + hi) / 2
+                lo, hi = (lo, mid) if (reference(mid, mu) > 0) == rising else (mid, hi)
+            _close("x_half", half_of(mu), (lo + hi) / 2, rel=1e-9, abs_tol=1e-12)
+    except (TypeError, ValueError, ZeroDivisionError):
+        raise ExerciseIncorrect("logit_expr or x_half cannot be evaluated") from None
+    xs = torch.linspace(-12.0, 12.0, 20_001, dtype=torch.float64)
+    d_star = torch.sigmoid(normal(0.0, 1.0).log_prob(xs) - normal(0.0, 1.0).log_prob(xs))
+    density = normal(0.0, 1.0).log_prob(xs).exp()
+    value = float(torch.trapezoid(density * (torch.log(d_star) + torch.log1p(-d_star)), xs))
+    _close("value_at_match", value_at_match, value, rel=1e-6)
+
+
+@_check("ex-gansi-objective")
+def _gansi_objective(gansi_loss: Callable[..., torch.Tensor]) -> None:
+    """Chapter 6: GAN-SI's generator loss −1/M Σ_j log D(θ_j) + λ H_M (eq. 12), by hand.
+
+    Compared, in value and in its gradients with respect to the logits and θ, with
+    :func:`sigtut.methods.gan.generator_loss` plus λ :func:`sigtut.objectives.sig_cross_entropy`
+    on random batches: vectors and images, a wide and a narrow σ (where exp underflows).
+    """
+    from .likelihoods import Normal
+    from .methods.gan import generator_loss
+    from .objectives import sig_cross_entropy
+
+    gen = torch.Generator().manual_seed(12)
+    for shape, sigma, lam in (((2,), 1.0, 0.5), ((1, 6, 6), 0.2, 1e-2), ((3,), 0.005, 2.0)):
+        x = torch.rand(7, *shape, generator=gen, dtype=torch.float64) * 2 - 1
+        theta = (torch.rand(4, *shape, generator=gen, dtype=torch.float64) * 2 - 1)
+        logits = 3 * torch.randn(4, 1, generator=gen, dtype=torch.float64)
+        want_inputs = [logits.clone().requires_grad_(True), theta.clone().requires_grad_(True)]
+        want = (generator_loss(want_inputs[0])
+                + lam * sig_cross_entropy(x, want_inputs[1], Normal(sigma)))
+        want_grads = torch.autograd.grad(want, want_inputs)
+        got_inputs = [logits.clone().requires_grad_(True), theta.clone().requires_grad_(True)]
+        where = f"gansi_loss is not correct yet (sigma = {sigma})"
+        try:
+            got = gansi_loss(got_inputs[0], x, got_inputs[1], sigma, lam)
+            got_grads = torch.autograd.grad(got, got_inputs)
+        except Exception as err:                        # a crash is a wrong answer here
+            raise ExerciseIncorrect(f"gansi_loss raised {type(err).__name__}") from None
+        if not (isinstance(got, torch.Tensor) and got.numel() == 1
+                and torch.allclose(got.double().reshape(()), want, rtol=1e-6, atol=1e-9)):
+            raise ExerciseIncorrect(where)
+        for g, w in zip(got_grads, want_grads):
+            if g is None or not torch.allclose(g.double(), w, rtol=1e-5, atol=1e-9):
+                raise ExerciseIncorrect(where)
+
+
+@_check("ex-unseen-triples")
+def _unseen_triples(unseen_expr: Any, n_min: int) -> None:
+    """Chapter 7: E[#unseen triples] = 1000 (1 − 1/1000)^n for n uniform draws, and the n where it is < 1.
+
+    The key for ``n_min`` is a scan over n that multiplies the miss probability step by step.
+    """
+    unseen_of = _sympy_function("unseen_expr", unseen_expr, ("n",))
+    for n in (1, 10, 2_000, 26_000):
+        try:
+            got = unseen_of(n)
+        except (TypeError, ValueError, OverflowError):
+            raise ExerciseIncorrect("unseen_expr cannot be evaluated") from None
+        _close("unseen_expr", got, 1000 * (999 / 1000) ** n, rel=1e-9)
+    unseen, n = 1000.0, 0
+    while unseen >= 1.0:
+        unseen, n = unseen * (1 - 1 / 1000), n + 1
+    try:
+        whole = not isinstance(n_min, bool) and float(n_min) == int(n_min)
+    except (TypeError, ValueError):
+        whole = False
+    if not whole or int(n_min) != n:
+        raise ExerciseIncorrect("n_min is not correct yet")
+
+
+@_check("ex-hq-triple")
+def _hq_triple(c_min: float, hq_triple: float, hq_channel: float) -> None:
+    """Chapter 7: the per-channel confidence whose triple clears Table 2's 0.7, and both readings at 0.85.
+
+    The key for ``c_min`` is a bisection on :func:`sigtut.metrics.stacked_mnist.triple_metrics`
+    of images whose three channels have top-digit probability c (the rest spread evenly).
+    """
+    from .metrics.stacked_mnist import HQ_THRESHOLD, triple_metrics, triples_from_digits
+
+    def digits(c: float) -> torch.Tensor:
+        p = torch.full((2, 3, 10), (1 - c) / 9, dtype=torch.float64)
+        p[..., 3] = c
+        return p
+
+    def high_quality(c: float) -> float:
+        return triple_metrics(triples_from_digits(digits(c)))["hq"]
+    lo, hi = 0.5, 1.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if high_quality(mid) > 0 else (mid, hi)
+    _close("c_min", c_min, (lo + hi) / 2, rel=1e-9)
+    _close("hq_triple", hq_triple, high_quality(0.85), abs_tol=1e-12)
+    per_channel = float((digits(0.85).max(-1).values > HQ_THRESHOLD).all(-1).double().mean())
+    _close("hq_channel", hq_channel, per_channel, abs_tol=1e-12)
+
+
+@_check("ex-inception-score")
+def _inception_score(inception_score: Callable[[torch.Tensor], float]) -> None:
+    """Chapter 7: eq. (13), exp E_x KL(p(y|x) ‖ p(y)), on (n, 10) class probabilities.
+
+    The key is :func:`sigtut.metrics.stacked_mnist.channel_metrics` (the entropy form
+    exp(H(y) − E H(y|x))) on the rows copied to three channels: random Dirichlet rows,
+    one-hot rows, rows with zeros, and identical rows (IS = 1).
+    """
+    from .metrics.stacked_mnist import channel_metrics
+
+    gen = torch.Generator().manual_seed(13)
+    gamma = -torch.log(torch.rand(50, 10, generator=gen, dtype=torch.float64))
+    dirichlet = gamma / gamma.sum(1, keepdim=True)
+    one_hot = torch.eye(10, dtype=torch.float64)[torch.randint(0, 6, (40,), generator=gen)]
+    sparse = dirichlet.clone()
+    sparse[:, 5:] = 0
+    sparse = sparse / sparse.sum(1, keepdim=True)
+    same = dirichlet[:1].repeat(20, 1)
+    for name, p in (("random", dirichlet), ("one-hot", one_hot), ("with zeros", sparse),
+                    ("identical", same)):
+        want = channel_metrics(p.unsqueeze(1).repeat(1, 3, 1))["is"]
+        try:
+            got = inception_score(p.clone())
+        except Exception as err:                        # a crash is a wrong answer here
+            raise ExerciseIncorrect(f"inception_score raised {type(err).__name__}") from None
+        _close(f"inception_score on {name} rows", got, want, rel=1e-9)

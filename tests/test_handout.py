@@ -175,3 +175,153 @@ def test_checks_of_the_chapter_1_2_and_8_exercises():
         exercises.check("ex-fid-gaussians", fid=4.0)
     with pytest.raises(exercises.ExerciseIncorrect):
         exercises.check("ex-h1-bits", h1=0.5)
+
+
+def _rejects(label, **answers):
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check(label, **answers)
+
+
+def test_two_modes_check():
+    exercises.check("ex-two-modes", share_1=67 / 90)          # eq. (15) with K = 2
+    _rejects("ex-two-modes", share_1=0.7)                     # the data share, no bias
+
+
+def test_critical_separation_check():
+    c = math.sqrt(24 * math.log(2))                           # e^{c²/6} = 16
+    exercises.check("ex-critical-separation", c_star=c, sigma_star=2 / c)
+    _rejects("ex-critical-separation", c_star=4.0, sigma_star=0.5)
+    _rejects("ex-critical-separation", c_star=c, sigma_star=c / 2)
+
+
+def test_water_filling_check():
+    import numpy as np
+
+    from sigtut import theory
+
+    exercises.check("ex-water-filling", water_filling=theory.theorem1_optimum)
+
+    def clipped(n, u, v):                                     # clips (15) without re-solving
+        n = np.asarray(n, dtype=float)
+        s = np.maximum(n / n.sum() + (n / n.sum() - 1 / len(n)) * len(n) * v / (u - v), 0)
+        return s / s.sum()
+    _rejects("ex-water-filling", water_filling=clipped)
+    _rejects("ex-water-filling", water_filling=lambda n, u, v: [1 / len(n)] * len(n))
+
+
+def test_nb_moments_check():
+    import sympy as sp
+
+    r, beta = sp.symbols("r beta", positive=True)
+    exercises.check("ex-nb-moments", p0_expr=(beta / (1 + beta)) ** r,
+                    var_expr=r / beta + r / beta**2)
+    _rejects("ex-nb-moments", p0_expr=(beta / (1 + beta)) ** r, var_expr=r / beta)  # Poisson's
+    _rejects("ex-nb-moments", p0_expr=sp.exp(-r / beta), var_expr=r / beta + r / beta**2)
+    _rejects("ex-nb-moments", p0_expr=sp.Symbol("p") ** r, var_expr=r / beta + r / beta**2)
+
+
+def test_toy_exact_pmf_check():
+    import numpy as np
+    from scipy import stats
+
+    def log_space(theta, k_max):
+        k = torch.arange(k_max + 1, dtype=torch.float64)
+        rate = theta.double().reshape(-1, 1)
+        return torch.logsumexp(torch.xlogy(k, rate) - rate - torch.lgamma(k + 1), 0).exp() / len(rate)
+
+    def overflows(theta, k_max):                           # θ^k / k! overflows for large θ, k
+        k = torch.arange(k_max + 1, dtype=torch.float64)
+        rate = theta.double().reshape(-1, 1)
+        return (rate**k * torch.exp(-rate) / torch.exp(torch.lgamma(k + 1))).mean(0)
+
+    theta = torch.distributions.Gamma(2.0, 1.0).sample((500, 1))
+    tv = 0.5 * np.abs(log_space(theta, 100).numpy() - stats.nbinom(2, 0.5).pmf(np.arange(101))).sum()
+    exercises.check("ex-toy-exact-pmf", model_pmf=log_space, tv_exact=tv, theta=theta)
+    _rejects("ex-toy-exact-pmf", model_pmf=overflows, tv_exact=tv, theta=theta)
+    _rejects("ex-toy-exact-pmf", model_pmf=log_space, tv_exact=tv * 1.01, theta=theta)
+
+
+def test_hq_radius_check():
+    import sympy as sp
+
+    rho = sp.Symbol("rho", positive=True)
+    right = dict(hq_expr=1 - sp.exp(-rho**2 / 2), rho_99=2 * math.sqrt(math.log(10)),
+                 hq_wider=1 - math.exp(-2))
+    exercises.check("ex-hq-radius", **right)
+    _rejects("ex-hq-radius", **{**right, "hq_expr": 1 - sp.exp(-rho**2)})
+    _rejects("ex-hq-radius", **{**right, "rho_99": 3.0})
+    _rejects("ex-hq-radius", **{**right, "hq_wider": 1 - math.exp(-4.5 * 1.5**2)})
+
+
+def test_gansi_toy_gradients_check():
+    import sympy as sp
+
+    mu = sp.Symbol("mu", real=True)
+    s, sigma = sp.symbols("s sigma", positive=True)
+    exercises.check("ex-gansi-toy-gradients", grad_h=mu / (s**2 + sigma**2), grad_h1=mu / sigma**2)
+    _rejects("ex-gansi-toy-gradients", grad_h=mu / (s**2 + sigma**2),
+             grad_h1=mu / (s**2 + sigma**2))                      # H_1 taken as unbiased
+    _rejects("ex-gansi-toy-gradients", grad_h=mu / sigma**2, grad_h1=mu / sigma**2)
+
+
+def test_optimal_discriminator_check():
+    import sympy as sp
+
+    x, mu = sp.symbols("x mu", real=True)
+    right = dict(logit_expr=mu**2 / 2 - mu * x, x_half=mu / 2, value_at_match=-math.log(4))
+    exercises.check("ex-optimal-discriminator", **right)
+    _rejects("ex-optimal-discriminator", **{**right, "logit_expr": mu * x - mu**2 / 2})  # log(p_g/p_d)
+    _rejects("ex-optimal-discriminator", **{**right, "x_half": mu})
+    _rejects("ex-optimal-discriminator", **{**right, "value_at_match": 0.0})
+
+
+def test_gansi_objective_check():
+    import numpy as np
+
+    def stable(logits, x, theta, sigma, lam):
+        xs, ts = x.flatten(1), theta.flatten(1)
+        log_p = -torch.cdist(xs, ts).square() / (2 * sigma**2) - 0.5 * xs.shape[1] * np.log(2 * np.pi * sigma**2)
+        h_m = -(torch.logsumexp(log_p, 1) - np.log(len(ts))).mean()
+        return torch.nn.functional.softplus(-logits).mean() + lam * h_m
+
+    def underflows(logits, x, theta, sigma, lam):                 # exp before the log
+        xs, ts = x.flatten(1), theta.flatten(1)
+        p = torch.exp(-torch.cdist(xs, ts).square() / (2 * sigma**2)) / (2 * np.pi * sigma**2) ** (xs.shape[1] / 2)
+        return torch.nn.functional.softplus(-logits).mean() - lam * torch.log(p.mean(1)).mean()
+
+    exercises.check("ex-gansi-objective", gansi_loss=stable)
+    _rejects("ex-gansi-objective", gansi_loss=underflows)
+    _rejects("ex-gansi-objective", gansi_loss=lambda l, x, t, s, lam: stable(l, x, t, s, 0.0))
+
+
+def test_unseen_triples_check():
+    import sympy as sp
+
+    n = sp.Symbol("n", positive=True)
+    unseen = 1000 * sp.Rational(999, 1000) ** n
+    exercises.check("ex-unseen-triples", unseen_expr=unseen, n_min=6905)
+    exercises.check("ex-unseen-triples", unseen_expr=unseen, n_min=sp.Integer(6905))
+    _rejects("ex-unseen-triples", unseen_expr=unseen, n_min=6904)            # the root, floored
+    _rejects("ex-unseen-triples", unseen_expr=1000 * sp.exp(-n / 999), n_min=6905)
+
+
+def test_hq_triple_check():
+    c = 0.7 ** (1 / 3)
+    exercises.check("ex-hq-triple", c_min=c, hq_triple=0.0, hq_channel=1.0)
+    _rejects("ex-hq-triple", c_min=0.7, hq_triple=0.0, hq_channel=1.0)      # per-channel threshold
+    _rejects("ex-hq-triple", c_min=c, hq_triple=1.0, hq_channel=1.0)
+
+
+def test_inception_score_check():
+    def kl_form(p):
+        p = p.double()
+        marginal = p.mean(0, keepdim=True)
+        return math.exp(float((torch.special.xlogy(p, p) - torch.special.xlogy(p, marginal)).sum(1).mean()))
+
+    def nan_on_zeros(p):                                                   # 0 · log 0 = nan
+        p = p.double()
+        return math.exp(float((p * (p.log() - p.mean(0, keepdim=True).log())).sum(1).mean()))
+
+    exercises.check("ex-inception-score", inception_score=kl_form)
+    _rejects("ex-inception-score", inception_score=nan_on_zeros)
+    _rejects("ex-inception-score", inception_score=lambda p: math.exp(float(-torch.special.xlogy(p, p).sum(1).mean())))
