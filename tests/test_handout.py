@@ -325,3 +325,17 @@ def test_inception_score_check():
     exercises.check("ex-inception-score", inception_score=kl_form)
     _rejects("ex-inception-score", inception_score=nan_on_zeros)
     _rejects("ex-inception-score", inception_score=lambda p: math.exp(float(-torch.special.xlogy(p, p).sum(1).mean())))
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_grader_gives_every_chapters_reference_solutions_full_marks(chapter):
+    # the book's own notebook holds the reference solutions; a student's scores the same way
+    reference = nbformat.read(handout.chapter_path(chapter).with_suffix(".ipynb"), as_version=4)
+    scores = handout.grade(reference)
+    assert scores and all(passed == total for passed, total in scores.values()), scores
+
+
+def test_a_real_blank_hand_out_runs_and_scores_zero():
+    scores = handout.grade(handout.student_notebook("02_objective"))
+    assert set(scores) == {"ex-hm-rate", "ex-h1-bits", "ex-my-h-m"}
+    assert all(passed == 0 for passed, _ in scores.values()), scores
