@@ -24,6 +24,12 @@ ALPHA = 0.05          # significance level of the comparison with the paper
 PAPER_RUNS = 5        # the SIG paper: "five independent random trials"
 
 
+def group_summary(runs: list[dict[str, Any]], keys: Sequence[str]) -> dict[str, dict[str, list[float]]]:
+    """Per group (in the order the runs first show it), [mean, s.d.] over its seeds of each of ``keys``."""
+    groups = list(dict.fromkeys(r["group"] for r in runs))
+    return {g: {k: list(mean_sd([float(r[k]) for r in runs if r["group"] == g])) for k in keys} for g in groups}
+
+
 def mean_sd(values: Sequence[float]) -> tuple[float, float]:
     """Mean and sample standard deviation (n − 1 in the denominator; 0 for one value) of ``values``."""
     n = len(values)

@@ -48,6 +48,16 @@ def results_dir() -> Path:
     return Path(value).expanduser() if value else repository_root() / "results"
 
 
+def table_path(table: str, profile_name: str) -> Path:
+    """``results/<table>.json`` for the paper profile, ``results/<table>-<profile>.json`` otherwise."""
+    return results_dir() / (f"{table}.json" if profile_name == "paper" else f"{table}-{profile_name}.json")
+
+
+def grids_dir(out: Path) -> Path:
+    """The folder of the per-run sample grids that belong to the results file ``out``."""
+    return out.with_name(out.stem + "-samples")
+
+
 def read(path: str | os.PathLike) -> dict[str, Any]:
     """A stored result, migrated to the current layout.
 

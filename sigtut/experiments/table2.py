@@ -40,9 +40,10 @@ from ..runtime import profile as active_profile
 from ..runtime import seed_everything
 from ..train import checkpoint_info, fit
 from . import store
+from .store import grids_dir  # re-exported: the chapters find a table's grids through it
 from .cli import UniqueChoices, default_processes, guarded, table_parser
 from .profiles import Profile, profile_named
-from .report import mean_sd
+from .report import group_summary
 from .runner import Job, default_run_dir, execute
 
 TABLE = "table2"
@@ -151,9 +152,7 @@ def save_grid(images: torch.Tensor, path: Path) -> Path:
 
 def summarise(runs: list[dict[str, Any]]) -> dict[str, dict[str, list[float]]]:
     """Mean and standard deviation over seeds of every metric (and the training seconds), per group."""
-    groups = list(dict.fromkeys(r["group"] for r in runs))
-    return {g: {m: list(mean_sd([float(r[m]) for r in runs if r["group"] == g])) for m in (*METRICS, "seconds")}
-            for g in groups}
+    return group_summary(runs, (*METRICS, "seconds"))
 
 
 def order(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -163,12 +162,7 @@ def order(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def result_path(profile_name: str) -> Path:
     """``results/table2.json`` for the paper profile, ``results/table2-quick.json`` for the quick one."""
-    return store.results_dir() / ("table2.json" if profile_name == "paper" else f"table2-{profile_name}.json")
-
-
-def grids_dir(out: Path) -> Path:
-    """The folder of the per-run sample grids that belong to the results file ``out``."""
-    return out.with_name(out.stem + "-samples")
+    return store.table_path(TABLE, profile_name)
 
 
 def grid_name(group: str, seed: int) -> str:

@@ -44,8 +44,9 @@ from ..runtime import profile as active_profile
 from ..runtime import seed_everything
 from ..train import checkpoint_info
 from . import store
+from .store import grids_dir  # re-exported: the chapters find a table's grids through it
 from .cli import UniqueChoices, default_processes, guarded, table_parser
-from .report import mean_sd
+from .report import group_summary
 from .profiles import profile_named
 from .runner import Job, default_run_dir, execute
 # the table's settings, re-exported so that table3.METHODS, table3.label, ... name the table
@@ -105,9 +106,7 @@ def metric_keys(result: dict[str, Any]) -> tuple[str, str]:
 
 def summarise(runs: list[dict[str, Any]], scorer: str) -> dict[str, dict[str, list[float]]]:
     """Mean and standard deviation over seeds of the score, the distance and the training seconds, per group."""
-    groups = list(dict.fromkeys(r["group"] for r in runs))
-    keys = (*METRIC_KEYS[scorer], "seconds")
-    return {g: {k: list(mean_sd([float(r[k]) for r in runs if r["group"] == g])) for k in keys} for g in groups}
+    return group_summary(runs, (*METRIC_KEYS[scorer], "seconds"))
 
 
 def order(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -117,12 +116,7 @@ def order(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def result_path(profile_name: str) -> Path:
     """``results/table3.json`` for the paper profile, ``results/table3-quick.json`` for the quick one."""
-    return store.results_dir() / ("table3.json" if profile_name == "paper" else f"table3-{profile_name}.json")
-
-
-def grids_dir(out: Path) -> Path:
-    """The folder of the per-run sample grids that belong to the results file ``out``."""
-    return out.with_name(out.stem + "-samples")
+    return store.table_path(TABLE, profile_name)
 
 
 def grid_name(group: str, seed: int) -> str:
