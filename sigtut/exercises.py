@@ -42,6 +42,14 @@ def _close(name: str, got: Any, want: float, rel: float = 1e-6, abs_tol: float =
         raise ExerciseIncorrect(f"{name} is not correct yet")
 
 
+def _bisect(above: Callable[[float], bool], lo: float, hi: float, steps: int = 200) -> float:
+    """The point of [lo, hi] where ``above`` turns from false to true, by ``steps`` halvings."""
+    for _ in range(steps):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if above(mid) else (mid, hi)
+    return (lo + hi) / 2
+
+
 def check(label: str, **answers: Any) -> None:
     """Check the answers to the exercise ``label``; print a one-line verdict or raise.
 
@@ -144,11 +152,8 @@ def _tiny_mode(thresholds: dict[int, float], separation: float = 5.0, others: in
     for K, got in thresholds.items():
         def gap(n1: float) -> float:           # > 0 once n_1 exceeds its own threshold
             return n1 - float(theorem1_survival_threshold(n1 + others * (K - 1), K, u, v))
-        lo, hi = 0.0, float(others)
-        for _ in range(200):
-            mid = (lo + hi) / 2
-            lo, hi = (lo, mid) if gap(mid) > 0 else (mid, hi)
-        _close(f"thresholds[{K}]", got, (lo + hi) / 2, rel=1e-6, abs_tol=1e-9)
+        root = _bisect(lambda n1: gap(n1) > 0, 0.0, float(others))
+        _close(f"thresholds[{K}]", got, root, rel=1e-6, abs_tol=1e-9)
 
 
 @_check("ex-toy-zeros")
@@ -166,11 +171,8 @@ def _mixtures_kl(m_paper: float, kl: float = 0.14, modes: int = 25) -> None:
 
     def kl_of(m: float) -> float:              # KL(P_g ‖ P_d) with mass 1/m on m bins
         return math.log(modes / m) - math.log(hq)
-    lo, hi = 1.0, float(modes)
-    for _ in range(200):                       # kl_of decreases in m: bisect for kl_of(m) = κ
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if kl_of(mid) > kl else (lo, mid)
-    _close("m_paper", m_paper, (lo + hi) / 2, rel=1e-6)
+    root = _bisect(lambda m: kl_of(m) <= kl, 1.0, float(modes))   # kl_of decreases in m
+    _close("m_paper", m_paper, root, rel=1e-6)
 
 
 @_check("ex-mixtures-responsibilities")
@@ -253,11 +255,8 @@ def _two_modes(share_1: Any) -> None:
 
     def slope(m: float) -> float:              # J'(m)
         return -n1 * (u - v) / (m * u + (1 - m) * v) + n2 * (u - v) / ((1 - m) * u + m * v)
-    lo, hi = 0.0, 1.0
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        lo, hi = (lo, mid) if slope(mid) > 0 else (mid, hi)
-    _close("share_1", share_1, (lo + hi) / 2, rel=1e-9)
+    root = _bisect(lambda m: slope(m) > 0, 0.0, 1.0)
+    _close("share_1", share_1, root, rel=1e-9)
 
 
 @_check("ex-critical-separation")
@@ -275,11 +274,7 @@ def _critical_separation(c_star: float, sigma_star: float, spacing: float = 2.0)
     def light_survives(c: float) -> bool:
         u, v = corollary1_uv(c, 2)
         return theorem1_optimum(counts, u, v)[-1] > 0
-    lo, hi = 2.0, 8.0                                  # lost at c = 2, kept at c = 8
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        lo, hi = (lo, mid) if light_survives(mid) else (mid, hi)
-    want = (lo + hi) / 2
+    want = _bisect(light_survives, 2.0, 8.0, steps=60)   # lost at c = 2, kept at c = 8
     _close("c_star", c_star, want, rel=1e-6)
     _close("sigma_star", sigma_star, spacing / want, rel=1e-6)
 
@@ -408,11 +403,8 @@ def _hq_radius(hq_expr: Any, rho_99: float, hq_wider: float) -> None:
         except (TypeError, ValueError, ZeroDivisionError):
             raise ExerciseIncorrect("hq_expr cannot be evaluated") from None
         _close("hq_expr", got, inside(radius), rel=1e-9)
-    lo, hi = 0.0, 10.0
-    for _ in range(100):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if inside(mid) < 0.99 else (lo, mid)
-    _close("rho_99", rho_99, (lo + hi) / 2, rel=1e-9)
+    root = _bisect(lambda rho: inside(rho) >= 0.99, 0.0, 10.0, steps=100)
+    _close("rho_99", rho_99, root, rel=1e-9)
     _close("hq_wider", hq_wider, inside(3.0 / 1.5), rel=1e-9)
 
 
@@ -459,10 +451,8 @@ def _optimal_discriminator(logit_expr: Any, x_half: Any, value_at_match: float) 
                 _close("logit_expr", logit_of(x, mu), reference(x, mu), rel=1e-9, abs_tol=1e-12)
             lo, hi = -10.0, 10.0                        # the logit is monotone in x for μ ≠ 0
             rising = reference(hi, mu) > reference(lo, mu)
-            for _ in range(200):
-                mid = (lo + hi) / 2
-                lo, hi = (lo, mid) if (reference(mid, mu) > 0) == rising else (mid, hi)
-            _close("x_half", half_of(mu), (lo + hi) / 2, rel=1e-9, abs_tol=1e-12)
+            root = _bisect(lambda x: (reference(x, mu) > 0) == rising, lo, hi)
+            _close("x_half", half_of(mu), root, rel=1e-9, abs_tol=1e-12)
     except (TypeError, ValueError, ZeroDivisionError):
         raise ExerciseIncorrect("logit_expr or x_half cannot be evaluated") from None
     xs = torch.linspace(-12.0, 12.0, 20_001, dtype=torch.float64)
@@ -548,11 +538,8 @@ def _hq_triple(c_min: float, hq_triple: float, hq_channel: float) -> None:
 
     def high_quality(c: float) -> float:
         return triple_metrics(triples_from_digits(digits(c)))["hq"]
-    lo, hi = 0.5, 1.0
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        lo, hi = (lo, mid) if high_quality(mid) > 0 else (mid, hi)
-    _close("c_min", c_min, (lo + hi) / 2, rel=1e-9)
+    root = _bisect(lambda c: high_quality(c) > 0, 0.5, 1.0, steps=60)
+    _close("c_min", c_min, root, rel=1e-9)
     _close("hq_triple", hq_triple, high_quality(0.85), abs_tol=1e-12)
     per_channel = float((digits(0.85).max(-1).values > HQ_THRESHOLD).all(-1).double().mean())
     _close("hq_channel", hq_channel, per_channel, abs_tol=1e-12)
