@@ -132,13 +132,18 @@ def training_data(prof: Table3Profile) -> Tensor:
     return synthetic_cifar10(prof.n_train, seed=SYNTHETIC_SEED)[0]
 
 
+def feature_of(prof: Table3Profile) -> SyntheticClassifier | None:
+    """The network a profile scores with: None (the Inception network) or the injected classifier."""
+    return None if prof.scorer == "inception" else SyntheticClassifier()
+
+
 def score(samples: Tensor, reference: Tensor, prof: Table3Profile, seed: int = 0) -> dict[str, Any]:
     """The IS-style score (mean and s.d. over ``prof.splits``) of ``samples`` and their distance to ``reference``.
 
     Stored under the scorer's own keys (:data:`METRIC_KEYS`): ``is``/``fid`` only for the
     Inception network, ``score_injected``/``distance_injected`` for an injected extractor.
     """
-    feature = None if prof.scorer == "inception" else SyntheticClassifier()
+    feature = feature_of(prof)
     s = inception_score(samples, feature=feature, splits=prof.splits, seed=seed)
     d = frechet_distance(samples, reference, feature=feature)
     if s.extractor != extractor_name(prof.scorer):
@@ -162,7 +167,7 @@ def real_row(prof: Table3Profile, data: Tensor) -> dict[str, Any]:
     seed_everything(12_345)
     n = min(prof.n_eval, data.shape[0])
     images = data[torch.randperm(data.shape[0])[:n]]
-    feature = None if prof.scorer == "inception" else SyntheticClassifier()
+    feature = feature_of(prof)
     s = inception_score(images, feature=feature, splits=prof.splits)
     score_key = METRIC_KEYS[prof.scorer][0]
     return {score_key: s.value, f"{score_key}_split_sd": s.std, "n_images": n, "extractor": s.extractor}
