@@ -216,3 +216,44 @@ def test_stored_results_load_in_the_current_layout(name):
     # the stored summary is what the runs give
     assert result["summary"] == table1.summarise(result["runs"])
     assert table_text(result).count("\n") > 20
+
+
+def test_vectorised_seeds_give_the_numbers_of_seed_by_seed_runs():
+    """--vectorise trains SIG's and the GAN's seeds as one model each; the table's numbers stay the same."""
+    apart = table1.run("ring", ["gan", "sig", "vae"], [0, 1], "quick", steps=20)
+    together = table1.run("ring", ["gan", "sig", "vae"], [0, 1], "quick", steps=20, vectorise=True)
+    assert [(r["method"], r["seed"]) for r in together["runs"]] == [(r["method"], r["seed"]) for r in apart["runs"]]
+    for a, b in zip(apart["runs"], together["runs"]):
+        assert b.get("vectorised", False) == (b["method"] in ("gan", "sig"))
+        assert a["modes"] == b["modes"] and a["modes_2500"] == b["modes_2500"]
+        assert a["hq"] == pytest.approx(b["hq"], abs=1e-3) and a["kl"] == pytest.approx(b["kl"], rel=1e-3)
+        for k, v in a["final_losses"].items():
+            assert b["final_losses"][k] == pytest.approx(v, abs=1e-4)
+
+
+def test_vectorise_is_a_cli_flag_and_compile_needs_it(tiny):
+    assert _cli(tiny, "--methods", "sig", "--dataset", "ring", "--vectorise") == 0
+    stored = json.loads((tiny / "results" / "table1-ring-quick.json").read_text())
+    assert stored["runs"][0]["vectorised"] is True
+    with pytest.raises(SystemExit):
+        _cli(tiny, "--methods", "sig", "--compile")
+
+
+def test_ray_executor_gives_the_numbers_of_the_process_executor(tiny):
+    """reproduce table1 --executor ray on a local Ray of 2 CPUs stores the same runs as the process pool."""
+    pytest.importorskip("ray")
+    common = ("--methods", "sig", "gan", "--dataset", "ring", "--seeds", "2", "--processes", "2")
+    stored = {}
+    for executor in ("process", "ray"):
+        assert cli(["reproduce", "table1", "--profile", "quick", "--run-dir", str(tiny / executor),
+                    "--executor", executor, *common]) == 0
+        stored[executor] = json.loads((tiny / "results" / "table1-ring-quick.json").read_text())
+    keys = ("method", "seed", "modes", "hq", "kl", "modes_2500", "hq_2500", "final_losses", "samples")
+    assert [{k: r.get(k) for k in keys} for r in stored["ray"]["runs"]] == \
+        [{k: r.get(k) for k in keys} for r in stored["process"]["runs"]]
+    assert len(stored["ray"]["runs"]) == 4
+
+
+def test_address_needs_the_ray_executor(tiny):
+    with pytest.raises(SystemExit):
+        _cli(tiny, "--methods", "sig", "--address", "auto")

@@ -6,9 +6,10 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from ..data.mnist import ChecksumError
-from .runner import Interrupted
+from .runner import EXECUTORS, Interrupted
 from .store import ResultPathError, StoredResultError
 
 
@@ -63,7 +64,19 @@ def table_parser(prog: str, doc: str, profiles: Sequence[str]) -> argparse.Argum
     parser.add_argument("--run-dir", type=Path, default=None,
                         help="folder of the per-run checkpoints that make a re-issued command resume "
                              "(default: checkpoints/ in the repository)")
+    parser.add_argument("--executor", choices=list(EXECUTORS), default="process",
+                        help="process: local worker processes; ray: one Ray task per run (a local Ray, "
+                             "or the cluster at --address); both give the same numbers")
+    parser.add_argument("--address", default=None,
+                        help="with --executor ray: the address of a running Ray cluster (e.g. auto)")
     return parser
+
+
+def executor_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword arguments of :func:`~sigtut.experiments.runner.execute` that ``--executor`` and ``--address`` set."""
+    if args.address is not None and args.executor != "ray":
+        raise SystemExit("error: --address is the address of a Ray cluster; give it with --executor ray")
+    return {"executor": args.executor, "address": args.address}
 
 
 def default_processes(n_jobs: int, on_gpu: bool) -> int:

@@ -12,6 +12,12 @@ The numbers do not depend on how many runs go in parallel: every job runs with t
 fixed number of torch threads (``threads``, default 1), in the main process or in a worker.
 SIGINT and SIGTERM stop the workers at once and raise :class:`Interrupted`; what a job has
 checkpointed stays for the next call.
+
+Two executors run the jobs: ``process`` (a pool of local worker processes) and ``ray``
+(each job one Ray task, on a local Ray started on demand or on an existing cluster given by
+its address; a task asks for one GPU where the cluster has GPUs). Both run the same job
+function with the same thread count, so they give the same numbers. On a cluster the run
+directory must be on a file system every node sees.
 """
 from __future__ import annotations
 
@@ -36,6 +42,7 @@ from .store import repository_root, write_json
 Record = dict[str, Any]
 JobFunction = Callable[["Job", Path], Record]
 RUN_RECORD = "run.json"
+EXECUTORS = ("process", "ray")
 
 
 @dataclass(frozen=True)
@@ -130,8 +137,38 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def _run_on_ray(fn: JobFunction, todo: Sequence[Job], root: Path, threads: int, processes: int,
+                address: str | None, finished: Callable[[Job, Record], None]) -> None:
+    """Run ``todo`` as Ray tasks; a local Ray of ``processes`` CPUs is started when none is running."""
+    try:
+        import ray
+    except ImportError as err:
+        raise ImportError("executor 'ray' needs Ray: pip install 'sigtut[ray]' (or pip install ray)") from err
+    started = not ray.is_initialized()
+    if started:
+        if address is None:
+            ray.init(num_cpus=processes, include_dashboard=False, log_to_driver=False)
+        else:
+            ray.init(address=address, log_to_driver=False)
+    refs: dict[str, Any] = {}
+    try:
+        gpus = 1 if ray.cluster_resources().get("GPU", 0) >= 1 else 0
+        task = ray.remote(num_cpus=threads, num_gpus=gpus, max_retries=0)(_run_job)
+        refs = {job.key: task.remote(fn, job, root, threads) for job in todo}
+        for job in todo:                            # in job order; each get may raise the job's error
+            finished(job, ray.get(refs[job.key]))
+    except BaseException:
+        for ref in refs.values():
+            ray.cancel(ref, force=True)             # checkpoints of cancelled runs stay for a resume
+        raise
+    finally:
+        if started:
+            ray.shutdown()
+
+
 def execute(fn: JobFunction, jobs: Sequence[Job], run_dir: str | Path | None = None, processes: int = 1,
-            threads: int = 1, log: Callable[[str], None] = _log) -> list[Record]:
+            threads: int = 1, log: Callable[[str], None] = _log, executor: str = "process",
+            address: str | None = None) -> list[Record]:
     """The records of ``jobs`` in order: finished ones read from their folders, the rest run now.
 
     Args:
@@ -143,12 +180,20 @@ def execute(fn: JobFunction, jobs: Sequence[Job], run_dir: str | Path | None = N
         threads: torch threads of every run, the same in every case so numbers do not depend on
             ``processes``.
         log: receives one line per finished run.
+        executor: ``"process"`` (local worker processes) or ``"ray"`` (Ray tasks; ``processes``
+            is then the CPUs of the local Ray it starts, unused on an existing cluster).
+        address: with ``executor="ray"``, the address of an existing Ray cluster (e.g.
+            ``"ray://head:10001"`` or ``"auto"``); None starts a local Ray.
 
     Raises:
         Interrupted: on SIGINT or SIGTERM, after the workers are stopped.
     """
     _checks.positive_int("processes", processes)
     _checks.positive_int("threads", threads)
+    if executor not in EXECUTORS:
+        raise ValueError(f"executor must be one of {list(EXECUTORS)}, got {executor!r}")
+    if address is not None and executor != "ray":
+        raise ValueError("address is the address of a Ray cluster; give it with executor='ray'")
     keys = [j.key for j in jobs]
     if len(set(keys)) != len(keys):
         raise ValueError("jobs must be distinct; the same (group, seed, spec) appears twice")
@@ -171,7 +216,10 @@ def execute(fn: JobFunction, jobs: Sequence[Job], run_dir: str | Path | None = N
             f"{time.perf_counter() - start:.0f} s)")
 
     with _signals_raise():
-        if processes == 1 or len(todo) <= 1:
+        if executor == "ray":
+            if todo:
+                _run_on_ray(fn, todo, root, threads, processes, address, finished)
+        elif processes == 1 or len(todo) <= 1:
             for job in todo:
                 finished(job, _run_job(fn, job, root, threads))
         else:

@@ -49,8 +49,9 @@ from ..provenance import provenance
 from ..runtime import profile as active_profile
 from ..runtime import seed_everything
 from ..train import checkpoint_info, fit
+from ..vectorised import fit_seeds, seconds_of
 from . import store
-from .cli import UniqueChoices, default_processes, guarded, positive_int_arg, table_parser
+from .cli import UniqueChoices, default_processes, executor_options, guarded, positive_int_arg, table_parser
 from .profiles import Profile, profile_named
 from .report import mean_sd
 from .runner import Job, default_run_dir, execute
@@ -104,6 +105,7 @@ BUILDERS: dict[str, tuple[str, Callable[[Mixture, int], GenerativeMethod]]] = {
 }
 METHODS: dict[str, str] = {key: label for key, (label, _) in BUILDERS.items()}   # key -> display label
 DATASETS: dict[str, Callable[..., Mixture]] = {"grid": gmm_grid, "ring": gmm_ring}
+VECTORISED = ("gan", "sig", "sig-fixed")      # the methods --vectorise trains as one model per method
 
 
 def mixture_of(dataset: str) -> Mixture:
@@ -129,23 +131,56 @@ def score(samples: torch.Tensor, mixture: Mixture) -> dict[str, float]:
     return {"modes": sig["modes"], "hq": sig["hq"], "kl": sig["kl"], "modes_2500": vee["modes"], "hq_2500": vee["hq"]}
 
 
+def _learning_rates(model: GenerativeMethod, spec: dict[str, Any]) -> dict[str, float]:
+    """The profile's rates by parameter group: discriminators get theirs, every other group the generator's."""
+    return {g: spec["lr"]["discriminator" if g == "discriminator" else "generator"] for g in model.optimizer_groups()}
+
+
+def _record(model: GenerativeMethod, spec: dict[str, Any], seed: int, seconds: float,
+            losses: dict[str, float], mixture: Mixture) -> dict[str, Any]:
+    """One run's row: its metrics on samples drawn with seed 10,000 + seed, its last losses, its samples."""
+    seed_everything(10_000 + seed)
+    samples = model.sample(SIG_SAMPLES)
+    return {"group": spec["method"], "method": spec["method"], "seed": seed, "seconds": seconds,
+            **score(samples, mixture), "final_losses": losses,
+            "samples": np.round(samples[:FIGURE_POINTS].numpy(), 4).tolist()}
+
+
 def run_one(job: Job, folder: Path) -> dict[str, Any]:
     """Train one method on one data set with one seed (resuming from ``folder``); its metrics and samples."""
     spec = job.spec
     mixture = mixture_of(spec["dataset"])
     seed_everything(job.seed)
     model = build(spec["method"], mixture, spec["steps"])
-    lrs = {g: spec["lr"]["discriminator" if g == "discriminator" else "generator"] for g in model.optimizer_groups()}
     ckpt = folder / "checkpoint.pt"
-    fit(model, mixture_sampler(mixture), steps=spec["steps"], batch_size=spec["batch_size"], lr=lrs,
-        betas=tuple(spec["betas"]), seed=job.seed, device="cpu", progress=False, checkpoint=ckpt,
-        checkpoint_every=CHECKPOINT_EVERY)
+    fit(model, mixture_sampler(mixture), steps=spec["steps"], batch_size=spec["batch_size"],
+        lr=_learning_rates(model, spec), betas=tuple(spec["betas"]), seed=job.seed, device="cpu", progress=False,
+        checkpoint=ckpt, checkpoint_every=CHECKPOINT_EVERY)
     info = checkpoint_info(ckpt)
-    seed_everything(10_000 + job.seed)
-    samples = model.sample(SIG_SAMPLES)
-    return {"group": spec["method"], "method": spec["method"], "seed": job.seed, "seconds": info["seconds"],
-            **score(samples, mixture), "final_losses": info["last_losses"],
-            "samples": np.round(samples[:FIGURE_POINTS].numpy(), 4).tolist()}
+    return _record(model, spec, job.seed, info["seconds"], info["last_losses"], mixture)
+
+
+def run_seeds(job: Job, folder: Path) -> dict[str, Any]:
+    """Train all seeds ``job.spec["seeds"]`` of one method as one vectorised model (:mod:`sigtut.vectorised`).
+
+    Each model is built after seeding with its seed, as in :func:`run_one`, so the runs equal
+    separate runs up to float rounding. A run's ``seconds`` is the batch's training time
+    divided by the number of seeds.
+    """
+    spec = job.spec
+    mixture = mixture_of(spec["dataset"])
+    seeds = list(spec["seeds"])
+    models = []
+    for s in seeds:
+        seed_everything(s)
+        models.append(build(spec["method"], mixture, spec["steps"]))
+    ckpt = folder / "checkpoint.pt"
+    histories = fit_seeds(models, mixture_sampler(mixture), seeds, spec["steps"], batch_size=spec["batch_size"],
+                          lr=_learning_rates(models[0], spec), betas=tuple(spec["betas"]), checkpoint=ckpt,
+                          checkpoint_every=CHECKPOINT_EVERY, compile=spec["compile"])
+    seconds = seconds_of(ckpt) / len(seeds)
+    return {"runs": [{**_record(m, spec, s, seconds, {k: v[-1] for k, v in h.items()}, mixture), "vectorised": True}
+                     for m, s, h in zip(models, seeds, histories)]}
 
 
 def true_data_row(dataset: str) -> dict[str, float]:
@@ -188,21 +223,34 @@ def header(dataset: str, profile_name: str, seeds: Sequence[int], steps: int | N
 
 
 def run(dataset: str, methods: Sequence[str], seeds: Sequence[int], profile_name: str, processes: int = 1,
-        steps: int | None = None, threads: int = 1, run_dir: str | Path | None = None) -> dict[str, Any]:
+        steps: int | None = None, threads: int = 1, run_dir: str | Path | None = None,
+        vectorise: bool = False, compile: bool = False, executor: str = "process",
+        address: str | None = None) -> dict[str, Any]:
     """Train every (method, seed) pair on ``dataset`` and summarise; a result with provenance, not yet stored.
 
     ``steps`` overrides the profile's training length; without ``run_dir`` the checkpoints go to a
-    temporary folder (no resume), as for the chapter's short live run.
+    temporary folder (no resume), as for the chapter's short live run. With ``vectorise`` the
+    seeds of each method of :data:`VECTORISED` train as one batched model (:func:`run_seeds`;
+    ``compile`` compiles SIG's H_M there), the other methods seed by seed. ``executor`` and
+    ``address`` choose where the runs go (:func:`~sigtut.experiments.runner.execute`).
     """
     for m in methods:
         if m not in METHODS:
             raise ValueError(f"methods must be among {list(METHODS)}, got {m!r}")
     head = header(dataset, profile_name, seeds, steps)
     spec = {k: head[k] for k in ("dataset", "steps", "batch_size", "lr", "betas")}
-    jobs = [Job(TABLE, m, s, {"method": m, **spec}) for m in methods for s in seeds]
+    batched = [m for m in methods if vectorise and m in VECTORISED]
+    jobs = [Job(TABLE, m, s, {"method": m, **spec}) for m in methods if m not in batched for s in seeds]
+    seed_jobs = [Job(TABLE, m, seeds[0], {"method": m, **spec, "seeds": list(seeds), "compile": compile})
+                 for m in batched]
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sigtut-table1-") as tmp:
-        runs = execute(run_one, jobs, run_dir or tmp, processes=processes, threads=threads)
+        where = {"processes": processes, "threads": threads, "executor": executor, "address": address}
+        runs = execute(run_one, jobs, run_dir or tmp, **where) if jobs else []
+        if seed_jobs:
+            records = execute(run_seeds, seed_jobs, run_dir or tmp, **where)
+            runs += [r for record in records for r in record["runs"]]
+    runs.sort(key=lambda r: (list(METHODS).index(r["method"]), r["seed"]))
     wall = time.perf_counter() - start
     for r in runs:                       # Figure 2 needs the samples of the first seed only
         if r["seed"] != seeds[0]:
@@ -218,7 +266,13 @@ def main(argv: list[str] | None = None) -> int:
                         metavar="METHOD", help=f"any of {list(METHODS)} (the table's labels work too)")
     parser.add_argument("--steps", type=positive_int_arg, default=None,
                         help="training steps instead of the profile's; the result goes to its own file")
+    parser.add_argument("--vectorise", action="store_true",
+                        help=f"train the seeds of {list(VECTORISED)} as one batched model each (sigtut.vectorised)")
+    parser.add_argument("--compile", action="store_true",
+                        help="with --vectorise: compile SIG's H_M with torch.compile (needs a C++ compiler)")
     args = parser.parse_args(argv)
+    if args.compile and not args.vectorise:
+        parser.error("--compile needs --vectorise")
     return guarded(lambda: reproduce(args))
 
 
@@ -232,7 +286,8 @@ def reproduce(args) -> int:
     stored = store.prepare(out, header(args.dataset, profile_name, seeds, args.steps), args.merge, MERGE_KEYS)
     processes = args.processes or default_processes(len(args.methods) * len(seeds), on_gpu=False)
     result = run(args.dataset, args.methods, seeds, profile_name, processes, args.steps, args.threads,
-                 run_dir=args.run_dir or default_run_dir())
+                 run_dir=args.run_dir or default_run_dir(), vectorise=args.vectorise, compile=args.compile,
+                 **executor_options(args))
     if args.merge:
         result = store.merge(stored, result)
         result["runs"].sort(key=lambda r: (list(METHODS).index(r["method"]), r["seed"]))

@@ -41,7 +41,7 @@ from ..runtime import seed_everything
 from ..train import checkpoint_info, fit
 from . import store
 from .store import grids_dir  # re-exported: the chapters find a table's grids through it
-from .cli import UniqueChoices, default_processes, guarded, table_parser
+from .cli import UniqueChoices, default_processes, executor_options, guarded, table_parser
 from .profiles import Profile, profile_named
 from .report import group_summary
 from .runner import Job, default_run_dir, execute
@@ -203,7 +203,8 @@ def reproduce(args) -> int:
     processes = args.processes or default_processes(len(jobs), dev.type != "cpu")
     start = time.perf_counter()
     run_dir = args.run_dir or default_run_dir()
-    runs = execute(run_one, jobs, run_dir, processes=processes, threads=args.threads)
+    runs = execute(run_one, jobs, run_dir, processes=processes, threads=args.threads,
+                   **executor_options(args))
     real = real_row(prof.n_eval)
     wall = time.perf_counter() - start
     grids = grids_dir(out)
