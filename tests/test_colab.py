@@ -50,11 +50,11 @@ def colab(tmp_path_factory):
     return python, origin.as_uri(), commit
 
 
-def _chapter_cells(name: str) -> list[str]:
-    """The set-up cell's own lines and the next code cell of a chapter."""
+def _chapter_cells(name: str, n: int = 2) -> list[str]:
+    """The set-up cell's own lines and the next ``n - 1`` code cells of a chapter."""
     code = [c for c in jupytext.read(REPO / "book" / f"{name}.md").cells if c.cell_type == "code"]
     assert SETUP_TAG in code[0].metadata.get("tags", [])
-    return [code[0].source, code[1].source]
+    return [c.source for c in code[:n]]
 
 
 def _run_cells(python: Path, cwd: Path, cells: list[str]) -> subprocess.CompletedProcess:
@@ -94,14 +94,16 @@ def test_setup_survives_a_restart_and_an_uninstall(colab, tmp_path):
     content = tmp_path / "content"
     content.mkdir()
     (content / "sigtut").mkdir()   # a folder named like the package (the old set-up's clone) must not shadow it
-    setup, imports = _chapter_cells("01_models")
+    setup, *first_cells = _chapter_cells("01_models", 5)
     cell = setup_source(origin, commit, setup)
     torch_before = _torch_location(python)
 
-    # first run: fetch the commit, install it, run the chapter's next cell
-    first = _run_cells(python, content, [cell, imports, "import os; print('cwd', os.getcwd())"])
+    # first run: fetch the commit, install it, run the chapter's first cells (data, a fit, an
+    # assertion cell), as "Run all" does
+    first = _run_cells(python, content, [cell, *first_cells, "import os; print('cwd', os.getcwd())"])
     assert first.returncode == 0, first.stdout + first.stderr
     assert "sigtut 0.1.0 | profile quick | device cpu" in first.stdout
+    assert "5000 training and 20000 test points" in first.stdout and "Gaussian MLE: mu = " in first.stdout
     clone = content / "sigtut-book"
     assert f"cwd {clone / 'book'}" in first.stdout
     head = subprocess.run(["git", "-C", str(clone), "rev-parse", "HEAD"], capture_output=True, text=True)
