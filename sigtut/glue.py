@@ -14,15 +14,35 @@ book's extras, it does nothing, and the notebook's text names the value instead 
 """
 from __future__ import annotations
 
+import numbers
 import re
-from typing import TypeVar
+from typing import Any
 
-T = TypeVar("T")
 _NAME = re.compile(r"[A-Za-z_][\w-]*")
 
 
-def glue(name: str, value: T) -> T:
-    """Record ``value`` under ``name`` for the page's ``{glue:text}`` roles; return ``value``.
+def plain(value: Any) -> Any:
+    """``value`` as a Python ``int`` or ``float`` when it is a number (numpy, torch, sympy).
+
+    myst-nb reads a glued value back from its ``repr`` and formats it with the role's
+    format spec; ``np.float64(0.5)`` or a 0-d tensor would not read back as a number.
+    """
+    if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
+        value = value.item()                 # numpy scalar or 0-d array / tensor
+    if isinstance(value, bool) or not isinstance(value, numbers.Number):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return value
+
+
+def glue(name: str, value: Any) -> Any:
+    """Record ``value`` under ``name`` for the page's ``{glue:text}`` roles; return it.
+
+    A number is recorded as a plain ``int`` or ``float`` (:func:`plain`), so that the
+    role's format spec (``:.1f``, ``:,d``) applies to it.
 
     Args:
         name: the key the prose uses, ``{glue:text}`name:.1f```; letters, digits, ``_``, ``-``.
@@ -40,5 +60,5 @@ def glue(name: str, value: T) -> T:
         from myst_nb import glue as myst_glue
     except ImportError:   # Colab: no book extras; the notebook's text names the value
         return value
-    myst_glue(name, value, display=False)
+    myst_glue(name, plain(value), display=False)
     return value

@@ -4,7 +4,7 @@ import types
 
 import pytest
 
-from sigtut.glue import glue
+from sigtut.glue import glue, plain
 
 
 def test_glue_hands_the_value_to_myst_nb_without_displaying_it(monkeypatch):
@@ -43,3 +43,13 @@ def test_glue_with_real_myst_nb_emits_a_hidden_record(capsys):
 def test_glue_rejects_a_bad_name(name, error):
     with pytest.raises(error, match="name"):
         glue(name, 1)
+
+
+def test_numbers_are_glued_as_plain_python_numbers():
+    np = pytest.importorskip("numpy")
+    torch = pytest.importorskip("torch")
+    sympy = pytest.importorskip("sympy")
+    assert type(plain(np.float64(0.5))) is float and type(plain(np.int64(3))) is int
+    assert plain(torch.tensor(2.5)) == 2.5 and type(plain(torch.tensor(7))) is int
+    assert type(plain(sympy.Float(0.25))) is float and plain(sympy.Integer(4)) == 4
+    assert plain("text") == "text" and plain(True) is True and plain([1, 2]) == [1, 2]
