@@ -174,7 +174,11 @@ def collect_book(repo: Path = REPO) -> Book:
                 title = next((h.lstrip("#").strip() for h in lines[i + 1:] if h.startswith("#")), "")
                 book.targets[target["label"]] = Target(page, _plain(title))
             if equation := _MATH_LABEL.match(line):
-                book.targets[equation["label"]] = _equation_target(page, lines, i, equation["label"])
+                label = equation["label"]
+                if label in book.targets:
+                    raise ValueError(f"{page}: the equation label {label!r} is already used in "
+                                     f"{book.targets[label].page}; labels are unique in the book")
+                book.targets[label] = _equation_target(page, lines, i, label)
         position = 0
         for directive in _all_directives(lines):
             kind = PROOF_KINDS.get(directive.name) or ("Exercise" if directive.name == "exercise" else None)

@@ -138,6 +138,7 @@ def test_labelled_equations_lose_the_label_and_links_read_the_paper_number(tmp_p
     ("See [there](sec-nowhere).\n", "sec-nowhere"),
     ("See {eq}`eq-nowhere`.\n", "eq-nowhere"),
     ("$$\nx = 1\n$$ (eq-untagged)\n", "eq-untagged"),
+    ("$$\nx = 1 \\tag{1}\n$$ (eq-twice)\n\n$$\ny \\tag{2}\n$$ (eq-twice)\n", "already used"),
     ("````{solution-start} ex\n:class: dropdown\n````\n\nText without an end.\n", "without solution-end"),
 ])
 def test_what_colab_cannot_show_is_an_error(tmp_path, body, match):
