@@ -9,6 +9,10 @@ Colab renders plain Markdown only, so the notebook form of a chapter differs fro
   collapsed cells (Colab's form view, JupyterLab's hidden source);
 - ``{cite}``, ``{doc}``, ``{ref}`` and ``{prf:ref}`` become author–year text and links to the
   published book, and ``{bibliography}`` the list of the works the chapter cites;
+- a labelled equation (``$$ … \\tag{6} $$ (eq-02-hm)``) loses its label, and ``{eq}`` links
+  to it read "(6)", its ``\\tag``, as in the HTML book (:mod:`sigtut.equations`);
+- a glued number (``{glue:text}`name:.1f```, :mod:`sigtut.glue`) becomes its name in code
+  font, ```name```: Colab cannot fill in the value, which the cell that glues it prints;
 - the chapter's set-up cell (tagged ``colab-setup``) gets :mod:`sigtut.colab` in front of it,
   with the repository URL of ``_config.yml`` and a ref: ``main`` for the committed notebooks,
   the published commit for the copies the publishing workflow puts on the ``colab`` branch.
@@ -32,7 +36,7 @@ import nbformat
 import yaml
 from pybtex.database import parse_file
 
-from . import colab
+from . import colab, equations
 from .citations import author_year, formatted_entries
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,6 +50,7 @@ _ROLE = re.compile(r"\{(?P<role>[\w:-]+)\}`(?P<content>[^`]+)`")
 _TARGET = re.compile(r"^\((?P<label>[\w:-]+)\)=[ \t]*$")
 _TITLED = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$")
 _LABEL_LINK = re.compile(r"\]\(#?(?P<label>[\w:-]+)\)")    # MyST's [text](label) to a target
+_MATH_LABEL = re.compile(r"^(?P<indent>[ \t]*)\$\$[ \t]*\((?P<label>[\w:-]+)\)[ \t]*$", re.M)
 
 PROOF_KINDS = {  # sphinx-proof directives and the word the book prints for them
     "prf:lemma": "Lemma", "prf:theorem": "Theorem", "prf:corollary": "Corollary",
@@ -131,6 +136,7 @@ class Target:
 
     page: str
     text: str
+    anchor: str = ""    # the HTML id, where it is not the label itself (equations)
 
 
 @dataclass
@@ -167,6 +173,12 @@ def collect_book(repo: Path = REPO) -> Book:
             if target := _TARGET.match(line):
                 title = next((h.lstrip("#").strip() for h in lines[i + 1:] if h.startswith("#")), "")
                 book.targets[target["label"]] = Target(page, _plain(title))
+            if equation := _MATH_LABEL.match(line):
+                label = equation["label"]
+                if label in book.targets:
+                    raise ValueError(f"{page}: the equation label {label!r} is already used in "
+                                     f"{book.targets[label].page}; labels are unique in the book")
+                book.targets[label] = _equation_target(page, lines, i, label)
         position = 0
         for directive in _all_directives(lines):
             kind = PROOF_KINDS.get(directive.name) or ("Exercise" if directive.name == "exercise" else None)
@@ -181,6 +193,18 @@ def collect_book(repo: Path = REPO) -> Book:
     book.bibfile = repo / "book" / "references.bib"
     book.references = dict(parse_file(str(book.bibfile)).entries)
     return book
+
+
+def _equation_target(page: str, lines: list[str], end: int, label: str) -> Target:
+    """The target of the labelled equation that ``lines[end]`` (``$$ (label)``) closes."""
+    start = next((j for j in range(end - 1, -1, -1) if lines[j].lstrip().startswith("$$")), None)
+    if start is None:
+        raise ValueError(f"{page}: the equation label {label!r} closes no $$ block")
+    tag = equations.tag_number("\n".join(lines[start + 1:end]) if lines[start].strip() == "$$"
+                               else "\n".join(lines[start:end]))
+    if tag is None:
+        raise ValueError(f"{page}: the labelled equation {label!r} has no \\tag{{N}} (the paper's number)")
+    return Target(page, f"({tag})", anchor=f"equation-{label}")
 
 
 def _plain(text: str) -> str:
@@ -215,15 +239,23 @@ class Converter:
                 target = self.book.targets.get(label)
                 if target is None:
                     raise ValueError(f"{self.page}: {{{role}}} names {label!r}, which no chapter defines")
-                anchor = "" if role == "doc" else label
+                anchor = "" if role == "doc" else (target.anchor or label)
                 return f"[{text or target.text}]({self.book.link(target.page, anchor)})"
+            if role == "eq":
+                target = self.book.targets.get(content)
+                if target is None or not target.anchor:
+                    raise ValueError(f"{self.page}: {{eq}} names {content!r}, which no equation defines")
+                return f"[{target.text}]({self.book.link(target.page, target.anchor)})"
+            if role in ("glue", "glue:text"):
+                return f"`{content.split(':', 1)[0]}`"
             raise ValueError(f"{self.page}: the role {{{role}}} has no notebook form; teach sigtut.notebooks it")
 
         def link(match: re.Match) -> str:
             target = self.book.targets.get(match["label"])
             if target is None:
                 raise ValueError(f"{self.page}: the link to {match['label']!r} names no label of the book")
-            return f"]({self.book.link(target.page, match['label'])})"
+            return f"]({self.book.link(target.page, target.anchor or match['label'])})"
+        text = _MATH_LABEL.sub(lambda m: f"{m['indent']}$$", text)
         return _LABEL_LINK.sub(link, _ROLE.sub(replace, text))
 
     def markdown(self, lines: list[str]) -> list[str]:

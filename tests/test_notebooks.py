@@ -113,12 +113,32 @@ def test_directives_become_numbered_markdown_and_solutions_details(tmp_path):
     assert setup.source.rstrip().endswith("import sigtut") and setup.metadata["cellView"] == "form"
 
 
+def test_labelled_equations_lose_the_label_and_links_read_the_paper_number(tmp_path):
+    md = _chapter(tmp_path, """
+        The bound
+
+        $$
+        \\mathbb{H}_M = 1 \\tag{6}
+        $$ (eq-01-hm)
+
+        is {eq}`eq-01-hm`, [the bound](eq-01-hm); SIG found {glue:text}`sig_modes:.0f` modes.
+        """)
+    text = "\n".join(c.source for c in _build(md).cells if c.cell_type == "markdown")
+    assert "$$\n\\mathbb{H}_M = 1 \\tag{6}\n$$\n" in text, "the label is gone, the tag stays"
+    link = f"({SITE}book/01_toy.html#equation-eq-01-hm)"
+    assert f"is [(6)]{link}" in text and f"[the bound]{link}" in text
+    assert "SIG found `sig_modes` modes." in text
+
+
 @pytest.mark.parametrize("body, match", [
     ("```{margin}\nA note in the margin.\n```\n", "directive {margin}"),
     ("Look at {numref}`fig-missing`.\n", "fig-missing"),
     ("Look at {download}`data.csv`.\n", "role {download}"),
     ("See {cite}`nobody2020`.\n", "nobody2020"),
     ("See [there](sec-nowhere).\n", "sec-nowhere"),
+    ("See {eq}`eq-nowhere`.\n", "eq-nowhere"),
+    ("$$\nx = 1\n$$ (eq-untagged)\n", "eq-untagged"),
+    ("$$\nx = 1 \\tag{1}\n$$ (eq-twice)\n\n$$\ny \\tag{2}\n$$ (eq-twice)\n", "already used"),
     ("````{solution-start} ex\n:class: dropdown\n````\n\nText without an end.\n", "without solution-end"),
 ])
 def test_what_colab_cannot_show_is_an_error(tmp_path, body, match):
