@@ -3,6 +3,7 @@
 Chapters call this package; the package holds models, objectives, data, metrics,
 training loops and the sympy derivations.
 """
+from .chapter_times import expected_time
 from .likelihoods import Bernoulli, Likelihood, Normal, Poisson
 from .methods import GAN, SIG, GenerativeMethod
 from .objectives import log_marginal, sig_cross_entropy
@@ -21,6 +22,7 @@ __all__ = [
     "Poisson",
     "TrainingDiverged",
     "device",
+    "expected_time",
     "fit",
     "log_marginal",
     "pick",
