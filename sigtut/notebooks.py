@@ -11,8 +11,10 @@ Colab renders plain Markdown only, so the notebook form of a chapter differs fro
   published book, and ``{bibliography}`` the list of the works the chapter cites;
 - a labelled equation (``$$ … \\tag{6} $$ (eq-02-hm)``) loses its label, and ``{eq}`` links
   to it read "(6)", its ``\\tag``, as in the HTML book (:mod:`sigtut.equations`);
-- a glued number (``{glue:text}`name:.1f```, :mod:`sigtut.glue`) becomes its name in code
-  font, ```name```: Colab cannot fill in the value, which the cell that glues it prints;
+- a glued number (``{glue:text}`name:.1f```, :mod:`sigtut.glue`) becomes the value the book's
+  build computed, formatted as the role asks, when ``--glued`` names the build's executed
+  notebooks (``_build/jupyter_execute/book``, as the publishing workflow does); otherwise its
+  name in code font, ```name``` (the cell that glues it prints the value);
 - the chapter's set-up cell (tagged ``colab-setup``) gets :mod:`sigtut.colab` in front of it,
   with the repository URL of ``_config.yml`` and a ref: ``main`` for the committed notebooks,
   the published commit for the copies the publishing workflow puts on the ``colab`` branch.
@@ -24,6 +26,7 @@ notebooks that differ from their source; ``--ref REF --out DIR`` writes stamped 
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
 import inspect
 import re
@@ -148,6 +151,7 @@ class Book:
     numbers: dict[tuple[str, int], str] = field(default_factory=dict)  # (page, index) → "Lemma 2"
     bibfile: Path | None = None
     references: dict = field(default_factory=dict)                 # bibtex key → pybtex Entry
+    glued: dict[str, dict[str, str]] = field(default_factory=dict)  # page → glue name → text/plain
 
     def link(self, page: str, anchor: str = "") -> str:
         return f"{self.site}book/{page}.html" + (f"#{anchor}" if anchor else "")
@@ -214,6 +218,35 @@ def _plain(text: str) -> str:
 
 # --- conversion -------------------------------------------------------------------------
 
+def glued_values(folder: Path) -> dict[str, dict[str, str]]:
+    """The glued values of executed notebooks (e.g. ``_build/jupyter_execute/book``): page → name → text.
+
+    myst-nb's ``glue`` leaves an output whose metadata names the value (``scrapbook``) and
+    whose ``text/plain`` (under a ``…/text/plain`` key) is its repr.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ValueError(f"glued must be a folder of executed notebooks, got {folder}")
+    values: dict[str, dict[str, str]] = {}
+    for path in sorted(folder.glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+                text = next((v for k, v in output.get("data", {}).items() if k.endswith("text/plain")), None)
+                if name and text is not None:
+                    values.setdefault(path.stem, {})[name] = "".join(text)
+    return values
+
+
+def glue_text(shown: str, spec: str) -> str:
+    """A glued value's text as myst-nb's ``{glue:text}`` prints it: the repr, formatted by ``spec``."""
+    try:
+        value = ast.literal_eval(shown)
+    except (ValueError, SyntaxError):
+        return shown
+    return format(value, spec) if spec else str(value)
+
+
 class Converter:
     """Turns one chapter's Markdown cells into Colab-readable Markdown, cell by cell."""
 
@@ -247,7 +280,9 @@ class Converter:
                     raise ValueError(f"{self.page}: {{eq}} names {content!r}, which no equation defines")
                 return f"[{target.text}]({self.book.link(target.page, target.anchor)})"
             if role in ("glue", "glue:text"):
-                return f"`{content.split(':', 1)[0]}`"
+                name, _, spec = content.partition(":")
+                shown = self.book.glued.get(self.page, {}).get(name)
+                return f"`{name}`" if shown is None else glue_text(shown, spec)
             raise ValueError(f"{self.page}: the role {{{role}}} has no notebook form; teach sigtut.notebooks it")
 
         def link(match: re.Match) -> str:
@@ -382,9 +417,15 @@ def build_notebook(md: Path, book: Book, repository: str, ref: str) -> nbformat.
 
 
 def write_notebooks(out: Path | None = None, ref: str = DEFAULT_REF, check: bool = False,
-                    repo: Path = REPO) -> list[Path]:
-    """Write (or, with ``check``, compare) every chapter's notebook; return the paths that differ."""
+                    repo: Path = REPO, glued: Path | None = None) -> list[Path]:
+    """Write (or, with ``check``, compare) every chapter's notebook; return the paths that differ.
+
+    ``glued``: a folder of the book build's executed notebooks whose glued values replace the
+    names of ``{glue:text}`` roles (:func:`glued_values`).
+    """
     book = collect_book(repo)
+    if glued is not None:
+        book.glued = glued_values(glued)
     repository = book_config(repo)["repository"]["url"]
     differ = []
     for md in chapter_sources(repo):
@@ -405,8 +446,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="write book/*.ipynb under this folder instead of the repository")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if a notebook differs from its source")
+    parser.add_argument("--glued", type=Path,
+                        help="executed notebooks of a book build (_build/jupyter_execute/book) whose glued "
+                             "values fill the prose's numbers")
     args = parser.parse_args(argv)
-    differ = write_notebooks(args.out, args.ref, args.check)
+    differ = write_notebooks(args.out, args.ref, args.check, glued=args.glued)
     for path in differ:
         print(f"{'differs' if args.check else 'wrote'}: {path}")
     return 1 if args.check and differ else 0

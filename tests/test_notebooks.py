@@ -186,3 +186,25 @@ def test_setup_cell_carries_sigtut_colab_verbatim():
     body = Path(colab.__file__).read_text().split('"""', 2)[2].strip()
     assert body in source
     compile(source, "<setup cell>", "exec")          # one valid cell, no __future__ import in the middle
+
+
+def test_glued_values_of_an_executed_build_fill_the_colab_prose(tmp_path):
+    """--glued: the stamped notebooks carry the numbers the book's build computed, formatted as the role asks."""
+    md = _chapter(tmp_path, """
+        SIG found {glue:text}`sig_modes:.0f` modes in {glue:text}`seconds:,d` s; {glue:text}`missing:.1f`.
+        """)
+    executed = tmp_path / "executed"
+    executed.mkdir()
+    out = {"output_type": "display_data", "metadata": {"scrapbook": {"name": "sig_modes", "mime_prefix": "x/"}},
+           "data": {"application/papermill.record/text/plain": "24.6"}}
+    out2 = {**out, "metadata": {"scrapbook": {"name": "seconds", "mime_prefix": "x/"}},
+            "data": {"application/papermill.record/text/plain": "12345"}}
+    cell = nbformat.v4.new_code_cell("glue(...)", outputs=[nbformat.from_dict(out), nbformat.from_dict(out2)])
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), executed / "01_toy.ipynb")
+    assert notebooks.glued_values(executed) == {"01_toy": {"sig_modes": "24.6", "seconds": "12345"}}
+    notebooks.write_notebooks(tmp_path / "colab", "abc123", repo=tmp_path, glued=executed)
+    nb = nbformat.read(tmp_path / "colab" / "book" / "01_toy.ipynb", as_version=4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "SIG found 25 modes in 12,345 s; `missing`." in text
+    with pytest.raises(ValueError, match="glued must be a folder"):
+        notebooks.glued_values(tmp_path / "nowhere")
