@@ -257,3 +257,11 @@ def test_ray_executor_gives_the_numbers_of_the_process_executor(tiny):
 def test_address_needs_the_ray_executor(tiny):
     with pytest.raises(SystemExit):
         _cli(tiny, "--methods", "sig", "--address", "auto")
+
+
+def test_sig_runs_are_also_scored_on_their_noise_free_theta():
+    result = table1.run("grid", ["sig", "gan"], [0], "quick", steps=3)
+    sig, gan = (next(r for r in result["runs"] if r["method"] == m) for m in ("sig", "gan"))
+    assert "theta_scores" not in gan
+    assert set(sig["theta_scores"]) == {"modes", "hq", "kl", "modes_2500", "hq_2500"}
+    assert 0.0 <= sig["theta_scores"]["hq"] <= 1.0 and sig["theta_scores"]["hq"] != sig["hq"]

@@ -141,9 +141,16 @@ def _record(model: GenerativeMethod, spec: dict[str, Any], seed: int, seconds: f
     """One run's row: its metrics on samples drawn with seed 10,000 + seed, its last losses, its samples."""
     seed_everything(10_000 + seed)
     samples = model.sample(SIG_SAMPLES)
-    return {"group": spec["method"], "method": spec["method"], "seed": seed, "seconds": seconds,
-            **score(samples, mixture), "final_losses": losses,
-            "samples": np.round(samples[:FIGURE_POINTS].numpy(), 4).tolist()}
+    row = {"group": spec["method"], "method": spec["method"], "seed": seed, "seconds": seconds,
+           **score(samples, mixture), "final_losses": losses,
+           "samples": np.round(samples[:FIGURE_POINTS].numpy(), 4).tolist()}
+    if isinstance(model, SIG):
+        # SIG's samples are x = θ + σε; the GANs' are noise-free G(z). Its θ = g_φ(z) alone,
+        # scored the same way, is the like-for-like comparison with them (issue 16, item 4).
+        seed_everything(20_000 + seed)
+        with torch.no_grad():
+            row["theta_scores"] = score(model.sample_theta(SIG_SAMPLES), mixture)
+    return row
 
 
 def run_one(job: Job, folder: Path) -> dict[str, Any]:
