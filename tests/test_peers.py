@@ -30,7 +30,7 @@ def _cli(tmp, *args):
 
 
 def test_specs_follow_their_sources():
-    s = {k: peers.SPECS[k] for k in peers.SPECS}
+    s = dict(peers.SPECS)
     assert set(s) == {"veegan/grid", "veegan/ring8", "bms/grid", "bms/ring8", "reg-gan/ring6", "mdgan/ring6",
                       "unrolled/ring7", "unrolled/grid"}
     # VEEGAN notebook: batch 500, lr 1e-3 everywhere, β1 0.5, 254-D noise, 2×128 networks

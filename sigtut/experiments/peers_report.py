@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from . import report
-from .peers import CLAIMLESS, SPECS, mixture_of
+from .peers import mixture_of
+from .peers_specs import CLAIMLESS, SPECS
 
 
 def claim_text(key: str) -> tuple[str, str, str]:
