@@ -16,7 +16,8 @@ from torch import nn
 from ..data.mixtures import Mixture, gmm_grid, gmm_ring, linspace_ring
 from ..methods import BMSVAEGAN, VEEGAN, GenerativeMethod, ManifoldDiffusionGAN, ModeRegularizedGAN, UnrolledGAN
 
-VEEGAN_NB = "VEEGAN notebook (akashgit/VEEGAN VEEGAN_2D_RING.ipynb; read via a port, see sources)"
+VEEGAN_NB = ("VEEGAN notebook (akashgit/VEEGAN VEEGAN_2D_RING.ipynb: its blob is missing from the stored snapshot; "
+             "settings read from S. Sinclair's TF2 port of it, a third-party copy: to be checked against the original)")
 METZ = "poolio/unrolled_gan 'Unrolled GAN demo.ipynb'"
 GDPP = "M-Elfeki/GDPP gdppgan_Synthetic.py"
 PACGAN = "fjxmlzn/PacGAN synthetic_data_experiments/2DGrid_GAN&PacGAN/config.py, 2DRing_GAN&PacGAN/config.py"
