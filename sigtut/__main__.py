@@ -13,6 +13,7 @@ COMMANDS: dict[str, str] = {
     "reproduce table1": "sigtut.experiments.table1",
     "reproduce table2": "sigtut.experiments.table2",
     "reproduce table3": "sigtut.experiments.table3",
+    "reproduce peers": "sigtut.experiments.peers",
     "train-classifier": "sigtut.experiments.train_classifier",
     "assign": "sigtut.handout:main_assign",
     "grade": "sigtut.handout:main_grade",

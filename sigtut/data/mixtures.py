@@ -99,6 +99,25 @@ def gmm_ring(n: int, std: float = 0.01, radius: float = 1.0, k: int = 8, seed: i
     return sample_mixture(n, centers, std, _weights(weights, k), seed)
 
 
+def linspace_ring(n: int, k: int = 8, std: float = 0.01, radius: float = 1.0, seed: int = 0) -> Mixture:
+    """The ring of the unrolled-GAN and GDPP reference code: k draws of ``linspace(0, 2π, k)``.
+
+    Their code places centres at (r sin θ, r cos θ) for θ in ``linspace(0, 2π, k)`` with equal
+    weights; θ = 0 and θ = 2π give the same centre, so the mixture has k − 1 distinct centres,
+    the one at (0, r) with weight 2/k and the others 1/k each. This returns those k − 1 centres
+    and weights, so that mode counts are out of k − 1 (7 for k = 8).
+    """
+    k = _checks.positive_int("k", k)
+    if k < 3:
+        raise ValueError(f"k must be >= 3 (k - 1 >= 2 distinct centres), got {k}")
+    radius = _checks.positive("radius", radius)
+    angles = 2 * math.pi * torch.arange(k - 1, dtype=torch.float64) / (k - 1)
+    centers = torch.stack([radius * angles.sin(), radius * angles.cos()], dim=1).float()
+    weights = torch.full((k - 1,), 1.0, dtype=torch.float64)
+    weights[0] = 2.0
+    return sample_mixture(n, centers, std, weights / k, seed)
+
+
 def mixture_sampler(mixture: Mixture) -> Callable[[int, torch.Generator], Tensor]:
     """An endless data stream for :func:`sigtut.fit`: fresh draws of ``mixture`` for every mini-batch."""
     if not isinstance(mixture, Mixture):

@@ -70,6 +70,8 @@ class BMSVAEGAN(GenerativeMethod):
         hinge_real, hinge_fake: the critic's hinge margins a and b (Algorithm 1).
         hidden: hidden widths of G and R (two layers of 100).
         disc_hidden: hidden widths of D_I and D_L (one layer of 100).
+        latent_disc_hidden: hidden widths of D_L alone, when they differ from D_I's (the BMS
+            paper's Section 4.2 takes α-GAN's three layers of 750); None uses ``disc_hidden``.
     """
 
     def __init__(
@@ -84,6 +86,7 @@ class BMSVAEGAN(GenerativeMethod):
         hinge_fake: float = 1.0,
         hidden: Sequence[int] = (100, 100),
         disc_hidden: Sequence[int] = (100,),
+        latent_disc_hidden: Sequence[int] | None = None,
     ) -> None:
         super().__init__()
         self.data_dim = _checks.positive_int("data_dim", data_dim)
@@ -97,7 +100,7 @@ class BMSVAEGAN(GenerativeMethod):
         self.generator = mlp(noise_dim, hidden, data_dim)
         self.encoder = GaussianEncoder(data_dim, noise_dim, hidden)
         self.critic = _spectral_mlp(data_dim, disc_hidden, 1)
-        self.latent_discriminator = mlp(noise_dim, disc_hidden, 1)
+        self.latent_discriminator = mlp(noise_dim, disc_hidden if latent_disc_hidden is None else latent_disc_hidden, 1)
 
     def optimizer_groups(self) -> dict[str, Iterable[nn.Parameter]]:
         return {

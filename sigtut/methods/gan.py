@@ -11,6 +11,8 @@ from .. import _checks
 from ..nets import mlp
 from .base import GenerativeMethod
 
+NOISES = ("normal", "uniform")     # the distributions of the generator's input z
+
 
 def discriminator_loss(real_logits: Tensor, fake_logits: Tensor) -> Tensor:
     """-E log D(x) - E log(1 - D(G(z))) of eq. (10)/(11), from the discriminator's logits."""
@@ -35,6 +37,10 @@ class GAN(GenerativeMethod):
         hidden: hidden widths of the generator (two layers of 100 in Section 5.2).
         disc_hidden: hidden widths of the discriminator (one layer of 100 in Section 5.2).
         generator, discriminator: alternative networks (e.g. DCGAN), replacing the MLPs.
+        activation: the hidden units' non-linearity of both MLPs (ReLU; Metz et al.'s reference
+            code for the unrolled GAN uses tanh).
+        noise: the distribution of z, ``"normal"`` (N(0, I)) or ``"uniform"`` (U[0, 1)^d, as in
+            Che et al.'s 2-D experiment, Appendix C).
     """
 
     def __init__(
@@ -45,15 +51,29 @@ class GAN(GenerativeMethod):
         disc_hidden: Sequence[int] = (100,),
         generator: nn.Module | None = None,
         discriminator: nn.Module | None = None,
+        activation: type[nn.Module] = nn.ReLU,
+        noise: str = "normal",
     ) -> None:
         super().__init__()
         self.data_dim = _checks.positive_int("data_dim", data_dim)
         self.noise_dim = _checks.positive_int("noise_dim", noise_dim)
-        self.generator = generator if generator is not None else mlp(noise_dim, hidden, data_dim)
-        self.discriminator = discriminator if discriminator is not None else mlp(data_dim, disc_hidden, 1)
+        if noise not in NOISES:
+            raise ValueError(f"noise must be one of {list(NOISES)}, got {noise!r}")
+        if not (isinstance(activation, type) and issubclass(activation, nn.Module)):
+            raise TypeError(f"activation must be a torch.nn.Module class such as nn.Tanh, got {activation!r}")
+        self.noise_distribution = noise
+        self.generator = generator if generator is not None else mlp(noise_dim, hidden, data_dim, activation)
+        self.discriminator = discriminator if discriminator is not None else \
+            mlp(data_dim, disc_hidden, 1, activation)
 
     def optimizer_groups(self) -> dict[str, Iterable[nn.Parameter]]:
         return {"generator": self.generator.parameters(), "discriminator": self.discriminator.parameters()}
+
+    def noise(self, n: int) -> Tensor:
+        """n draws of z: N(0, I) or, with ``noise="uniform"``, U[0, 1)^d."""
+        if self.noise_distribution == "uniform":
+            return torch.rand(n, self.noise_dim, device=self.device)
+        return super().noise(n)
 
     def generate(self, n: int) -> Tensor:
         """G(z) for n fresh noise draws, with gradients."""

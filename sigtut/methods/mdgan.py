@@ -39,6 +39,8 @@ class ModeRegularizedGAN(GAN):
         lambda_geometric: λ1 ≥ 0, weight of ‖x − G(E(x))‖².
         lambda_mode: λ2 ≥ 0, weight of −log D(G(E(x))).
         Both default to 0.005, Che et al.'s values for their own 2-D mixture (Appendix C).
+        activation, noise: as for :class:`~sigtut.methods.GAN` (Che et al.'s 2-D experiment:
+            ReLU and ``noise="uniform"``); the encoder E has the generator's widths and activation.
     """
 
     def __init__(
@@ -49,11 +51,13 @@ class ModeRegularizedGAN(GAN):
         disc_hidden: Sequence[int] = (100,),
         lambda_geometric: float = 0.005,
         lambda_mode: float = 0.005,
+        activation: type[nn.Module] = nn.ReLU,
+        noise: str = "normal",
     ) -> None:
-        super().__init__(data_dim, noise_dim, hidden, disc_hidden)
+        super().__init__(data_dim, noise_dim, hidden, disc_hidden, activation=activation, noise=noise)
         self.lambda_geometric = _checks.non_negative("lambda_geometric", lambda_geometric)
         self.lambda_mode = _checks.non_negative("lambda_mode", lambda_mode)
-        self.encoder = mlp(data_dim, hidden, noise_dim)
+        self.encoder = mlp(data_dim, hidden, noise_dim, activation)
 
     def optimizer_groups(self) -> dict[str, Iterable[nn.Parameter]]:
         return {
@@ -108,6 +112,7 @@ class ManifoldDiffusionGAN(ModeRegularizedGAN):
         lam: λ ≥ 0, weight of the adversarial term of the manifold step. Che et al. state no
             value for 2-D data; the default 1 puts it on the scale of the squared
             reconstruction error of data of unit spread.
+        activation, noise: as for :class:`ModeRegularizedGAN`.
     """
 
     def __init__(
@@ -117,10 +122,12 @@ class ManifoldDiffusionGAN(ModeRegularizedGAN):
         hidden: Sequence[int] = (100, 100),
         disc_hidden: Sequence[int] = (100,),
         lam: float = 1.0,
+        activation: type[nn.Module] = nn.ReLU,
+        noise: str = "normal",
     ) -> None:
         super().__init__(data_dim, noise_dim, hidden, disc_hidden, lambda_geometric=1.0,
-                         lambda_mode=_checks.non_negative("lam", lam))
-        self.diffusion_discriminator = mlp(data_dim, disc_hidden, 1)
+                         lambda_mode=_checks.non_negative("lam", lam), activation=activation, noise=noise)
+        self.diffusion_discriminator = mlp(data_dim, disc_hidden, 1, activation)
 
     def optimizer_groups(self) -> dict[str, Iterable[nn.Parameter]]:
         # One Adam per group; a parameter without a gradient in a given update is left untouched.

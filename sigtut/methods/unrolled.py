@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
-from torch import Tensor
+from torch import Tensor, nn
 from torch.func import functional_call
 
 from .. import _checks
@@ -37,6 +37,7 @@ class UnrolledGAN(GAN):
         data_dim, noise_dim, hidden, disc_hidden: as for :class:`~sigtut.methods.GAN`.
         unroll_steps: K ≥ 0, the look-ahead (5, as in VEEGAN's and Metz et al.'s 2-D experiments);
             K = 0 is the plain GAN.
+        activation, noise: as for :class:`~sigtut.methods.GAN` (Metz et al.'s code: ``nn.Tanh``).
     """
 
     def __init__(
@@ -46,8 +47,10 @@ class UnrolledGAN(GAN):
         hidden: Sequence[int] = (100, 100),
         disc_hidden: Sequence[int] = (100,),
         unroll_steps: int = 5,
+        activation: type[nn.Module] = nn.ReLU,
+        noise: str = "normal",
     ) -> None:
-        super().__init__(data_dim, noise_dim, hidden, disc_hidden)
+        super().__init__(data_dim, noise_dim, hidden, disc_hidden, activation=activation, noise=noise)
         self.unroll_steps = _checks.non_negative_int("unroll_steps", unroll_steps)
 
     def unrolled_parameters(self, x: Tensor, z: Tensor, opt: torch.optim.Optimizer) -> dict[str, Tensor]:

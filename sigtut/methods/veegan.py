@@ -36,6 +36,8 @@ class VEEGAN(GenerativeMethod):
         noise_dim: dimension of z.
         hidden: hidden widths of the generator and the reconstructor (two layers of 100).
         disc_hidden: hidden widths of the discriminator on (z, x) pairs (one layer of 100).
+        reconstruction_weight: w > 0 in front of 1/N Σ ‖z − F(G(z))‖² in eq. (8) (1; the authors'
+            notebook scores the reconstruction by a unit-variance Gaussian log-density, i.e. w = 1/2).
     """
 
     def __init__(
@@ -44,8 +46,10 @@ class VEEGAN(GenerativeMethod):
         noise_dim: int = 10,
         hidden: Sequence[int] = (100, 100),
         disc_hidden: Sequence[int] = (100,),
+        reconstruction_weight: float = 1.0,
     ) -> None:
         super().__init__()
+        self.reconstruction_weight = _checks.positive("reconstruction_weight", reconstruction_weight)
         self.data_dim = _checks.positive_int("data_dim", data_dim)
         self.noise_dim = _checks.positive_int("noise_dim", noise_dim)
         self.generator = mlp(noise_dim, hidden, data_dim)
@@ -80,14 +84,15 @@ class VEEGAN(GenerativeMethod):
     def generator_objective(self, z: Tensor) -> tuple[Tensor, Tensor]:
         """Ô(γ, θ) of eq. (8) of the VEEGAN paper on noise draws z, and its reconstruction part.
 
-        Returns (1/N Σ_i D_ω(z_i, G(z_i)) + 1/N Σ_i ‖z_i − F(G(z_i))‖²,  1/N Σ_i ‖z_i − F(G(z_i))‖²);
+        Returns (1/N Σ_i D_ω(z_i, G(z_i)) + w/N Σ_i ‖z_i − F(G(z_i))‖²,  1/N Σ_i ‖z_i − F(G(z_i))‖²),
+        w = ``reconstruction_weight``;
         G_γ and F_θ both minimise the first (Algorithm 1: F_θ gets the gradient of the second
         term only, since the first does not depend on θ).
         """
         x_gen = self.generator(z)
         adversarial = self.pair_logits(z, x_gen).mean()
         reconstruction = (z - self.reconstructor(x_gen)).pow(2).sum(dim=-1).mean()
-        return adversarial + reconstruction, reconstruction
+        return adversarial + self.reconstruction_weight * reconstruction, reconstruction
 
     def training_step(self, x: Tensor, optimizers: dict[str, torch.optim.Optimizer]) -> dict[str, Tensor]:
         z = self.noise(x.shape[0])
