@@ -55,5 +55,5 @@ def expected_time(chapter: str) -> str:
         return f"expected run time: not measured yet for {chapter} in the {prof} profile"
     seconds = stored["seconds"][chapter]
     length = "under a minute" if seconds < 60 else f"about {round(seconds / 60)} min"
-    return (f"expected run time ({prof} profile): {length} on a {stored['cores']}-core CPU "
+    return (f"expected run time ({prof} profile): {length} on a {stored['cores']}-core CPU\n"
             f"(measured at {stored['commit'][:7]}; not yet measured on a Colab GPU)")
