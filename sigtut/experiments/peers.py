@@ -154,9 +154,7 @@ def reproduce(args) -> int:
     result = run(args.specs, seeds, profile_name, processes, args.threads, run_dir=args.run_dir or default_run_dir(),
                  **executor_options(args))
     if args.merge:
-        result = store.merge(stored, result)
-        result["runs"].sort(key=lambda r: (list(SPECS).index(r["group"]), r["seed"]))
-        result["summary"] = summarise(result["runs"])
+        result = store.merge_runs(stored, result, lambda r: (list(SPECS).index(r["group"]), r["seed"]), summarise)
     print(table_text(result))
     path = store.write(out, result)
     print(f"\nwrote {path} in {result['wall_seconds']:.0f} s")

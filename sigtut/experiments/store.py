@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -225,3 +225,12 @@ def part_of(result: Mapping[str, Any], group: str) -> dict[str, Any]:
     if not holding:
         raise ValueError(f"group {group!r} has no runs in this result; it holds {list(result['summary'])}")
     return holding[-1]
+
+
+def merge_runs(stored: Mapping[str, Any] | None, new: dict[str, Any], order: Callable[[dict[str, Any]], Any],
+               summarise: Callable[[list[dict[str, Any]]], dict[str, Any]]) -> dict[str, Any]:
+    """:func:`merge` ``new`` into ``stored``, its runs sorted by ``order`` and its summary recomputed."""
+    result = merge(stored, new)
+    result["runs"].sort(key=order)
+    result["summary"] = summarise(result["runs"])
+    return result

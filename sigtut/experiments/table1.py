@@ -296,9 +296,7 @@ def reproduce(args) -> int:
                  run_dir=args.run_dir or default_run_dir(), vectorise=args.vectorise, compile=args.compile,
                  **executor_options(args))
     if args.merge:
-        result = store.merge(stored, result)
-        result["runs"].sort(key=lambda r: (list(METHODS).index(r["method"]), r["seed"]))
-        result["summary"] = summarise(result["runs"])
+        result = store.merge_runs(stored, result, lambda r: (list(METHODS).index(r["method"]), r["seed"]), summarise)
     print(table_text(result))
     path = store.write(out, result)
     plot_samples(result, path=path.with_suffix(".png"))
