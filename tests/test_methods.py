@@ -259,14 +259,34 @@ def test_veegan_generator_objective_is_eq8(float64):
 
 
 def test_veegan_discriminator_objective_is_logistic_on_pairs(float64):
-    """O_LR: generated pairs (z, G(z)) labelled 1, data pairs (F(x), x) labelled 0."""
+    """O_LR: generated pairs (z, G(z)) labelled 1, data pairs (F(x) + s·ε, x) labelled 0.
+
+    The reconstructor is the Gaussian p_θ(z | x) = N(F(x), s² I) of the authors' code (s = 1),
+    so a data pair carries a draw of it, not the bare mean F(x).
+    """
     model = _veegan()
     z, x = torch.tensor([[0.2, -1.0], [1.0, 0.5], [-0.3, 0.8]]), torch.tensor(X)
+    torch.manual_seed(5)
+    loss = model.discriminator_objective(z, x)
+    torch.manual_seed(5)
+    eps = torch.randn(3, 2)
     fake = torch.cat([z, _apply(model.generator, z)], dim=1)
-    real = torch.cat([_apply(model.reconstructor, x), x], dim=1)
+    real = torch.cat([_apply(model.reconstructor, x) + eps, x], dim=1)
     expected = -_log_sigmoid(_apply(model.discriminator, fake)).mean() \
         - _log_one_minus_sigmoid(_apply(model.discriminator, real)).mean()
-    assert torch.allclose(model.discriminator_objective(z, x), expected, **TIGHT)
+    assert torch.allclose(loss, expected, **TIGHT)
+    deterministic = _veegan()
+    deterministic.reconstructor_std = 0.0                        # s = 0: the data pair is (F(x), x)
+    real0 = torch.cat([_apply(model.reconstructor, x), x], dim=1)
+    expected0 = -_log_sigmoid(_apply(model.discriminator, fake)).mean() \
+        - _log_one_minus_sigmoid(_apply(model.discriminator, real0)).mean()
+    assert torch.allclose(deterministic.discriminator_objective(z, x), expected0, **TIGHT)
+    assert not torch.allclose(loss, expected0)
+
+
+def test_veegan_reconstructor_std_must_be_non_negative():
+    with pytest.raises(ValueError, match="reconstructor_std"):
+        VEEGAN(2, reconstructor_std=-1.0)
 
 
 def test_veegan_training_step_reports_the_eq8_losses_of_its_noise(float64):

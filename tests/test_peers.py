@@ -104,6 +104,10 @@ def test_quick_cli_run_of_every_spec_writes_provenance(quick, capsys):
     assert all(r["seed"] == 0 and len(r["counts"]) == len(peers.mixture_of(r["dataset"]).centers)
                for r in result["runs"])
     assert result["specs"]["veegan/grid"]["steps"] == 2 and result["specs"]["veegan/grid"]["n_eval"] == 200
+    for r in result["runs"]:                                  # scored during training, losses per stretch
+        assert [p["step"] for p in r["curve"]] == [1, 2]
+        assert all(np.isfinite(list(p["losses"].values())).all() and set(p["losses"]) == set(r["final_losses"])
+                   for p in r["curve"])
     rows = peers_report.rows(result)
     assert rows[0]["paper modes"] == "24.6" and next(r for r in rows if r["spec"] == "mdgan/ring6")["paper hq"] == "–"
 
@@ -119,6 +123,11 @@ def test_resume_and_merge(quick, capsys):
     assert _cli(quick, "--specs", "unrolled/ring7", "--seeds", "2", "--merge") == 0
     merged = json.loads((quick / "results" / "peers-quick.json").read_text())
     assert list(merged["summary"]) == ["reg-gan/ring6", "unrolled/ring7"] and len(merged["parts"]) == 2
+
+
+def test_curve_steps_are_evenly_spaced_and_end_at_the_last_step():
+    assert peers.curve_steps(25_000) == list(range(2_500, 25_001, 2_500))
+    assert peers.curve_steps(3) == [1, 2, 3] and peers.curve_steps(100_000, 4) == [25_000, 50_000, 75_000, 100_000]
 
 
 def test_bad_spec_names_are_rejected(quick, capsys):

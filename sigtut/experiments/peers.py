@@ -44,6 +44,7 @@ CHECKPOINT_EVERY = 1000
 METRICS = ("modes", "hq", "kl", "seconds")
 MERGE_KEYS = ("table", "protocol", "profile", "specs")
 SAMPLES_STORED = 1000       # samples kept of each spec's first seed, for plots
+CURVE_POINTS = 10           # scores (and mean losses) stored at this many evenly spaced steps of a run
 # quick: a few steps on small batches, every spec's networks and mode rule unchanged
 QUICK = {"steps": 3, "batch_size": 32, "n_eval": 500, "seeds": 1}
 PAPER_SEEDS = 3
@@ -76,8 +77,19 @@ def score(samples: torch.Tensor, mixture: Mixture, settings: dict[str, Any]) -> 
     return {"modes": m["modes"], "hq": m["hq"], "kl": m["kl"], "counts": m["counts"]}
 
 
+def curve_steps(steps: int, points: int = CURVE_POINTS) -> list[int]:
+    """The steps at which a run is scored during training: ``points`` evenly spaced ones, the last = ``steps``."""
+    return sorted({max(1, round(steps * k / points)) for k in range(1, points + 1)})
+
+
 def run_one(job: Job, folder: Path) -> dict[str, Any]:
-    """Train one spec with one seed (resuming from ``folder``) and score it; the run's record."""
+    """Train one spec with one seed (resuming from ``folder``) and score it; the run's record.
+
+    The run is scored at :func:`curve_steps` too (``curve``: modes, hq, KL and each loss's
+    mean since the previous point), so a failure can be read off its course; training
+    resumes from its checkpoint after each point, which leaves it the same as one
+    uninterrupted run (the checkpoint restores every random state).
+    """
     s = job.spec
     mixture = mixture_of(s["dataset"])
     seed_everything(job.seed)
@@ -85,15 +97,22 @@ def run_one(job: Job, folder: Path) -> dict[str, Any]:
     groups = list(model.optimizer_groups())
     lr = {g: s["lr"]["discriminator" if g == "discriminator" else "generator"] for g in groups}
     ckpt = folder / "checkpoint.pt"
-    fit(model, mixture_sampler(mixture), steps=s["steps"], batch_size=s["batch_size"], lr=lr,
-        betas=tuple(s["betas"]), seed=job.seed, device="cpu", progress=False, checkpoint=ckpt,
-        checkpoint_every=CHECKPOINT_EVERY)
+    curve, done = [], 0
+    for upto in curve_steps(s["steps"]):
+        history = fit(model, mixture_sampler(mixture), steps=upto, batch_size=s["batch_size"], lr=lr,
+                      betas=tuple(s["betas"]), seed=job.seed, device="cpu", progress=False, checkpoint=ckpt,
+                      checkpoint_every=CHECKPOINT_EVERY)
+        seed_everything(20_000 + job.seed)
+        point = score(model.sample(s["n_eval"]), mixture, s)
+        curve.append({"step": upto, **{k: point[k] for k in ("modes", "hq", "kl")},
+                      "losses": {k: float(np.mean(v[done:upto])) for k, v in history.items()}})
+        done = upto
     info = checkpoint_info(ckpt)
     seed_everything(10_000 + job.seed)
     samples = model.sample(s["n_eval"])
     return {"group": job.group, "method": s["method"], "dataset": s["dataset"], "seed": job.seed,
             "seconds": info["seconds"], **score(samples, mixture, s), "final_losses": info["last_losses"],
-            "samples": np.round(samples[:SAMPLES_STORED].numpy(), 4).tolist()}
+            "curve": curve, "samples": np.round(samples[:SAMPLES_STORED].numpy(), 4).tolist()}
 
 
 def summarise(runs: list[dict[str, Any]]) -> dict[str, dict[str, list[float]]]:

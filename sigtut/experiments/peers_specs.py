@@ -16,8 +16,9 @@ from torch import nn
 from ..data.mixtures import Mixture, gmm_grid, gmm_ring, linspace_ring
 from ..methods import BMSVAEGAN, VEEGAN, GenerativeMethod, ManifoldDiffusionGAN, ModeRegularizedGAN, UnrolledGAN
 
-VEEGAN_NB = ("VEEGAN notebook (akashgit/VEEGAN VEEGAN_2D_RING.ipynb: its blob is missing from the stored snapshot; "
-             "settings read from S. Sinclair's TF2 port of it, a third-party copy: to be checked against the original)")
+VEEGAN_NB = ("VEEGAN notebook (akashgit/VEEGAN VEEGAN_2D_RING.ipynb and its grid twin; the blob is missing from "
+             "the stored snapshot: read from a script export of the grid notebook kept in a third-party copy, "
+             "which agrees with S. Sinclair's TF2 port; the notebook names the data 'z' and the noise 'x')")
 METZ = "poolio/unrolled_gan 'Unrolled GAN demo.ipynb'"
 GDPP = "M-Elfeki/GDPP gdppgan_Synthetic.py"
 PACGAN = "fjxmlzn/PacGAN synthetic_data_experiments/2DGrid_GAN&PacGAN/config.py, 2DRing_GAN&PacGAN/config.py"
@@ -95,6 +96,9 @@ _VEEGAN_SOURCES = {
     "networks": f"{VEEGAN_NB}: generator and reconstructor 2×128 ReLU, pair discriminator 1×128 ReLU; noise "
                 "254-D N(0, I) (the notebook adds a 1-D ε to the generator's input, not reconstructed: omitted)",
     "loss": f"{VEEGAN_NB}: reconstruction as a unit-variance Gaussian log-density, weight 1/2",
+    "reconstructor": f"{VEEGAN_NB}: p(z | x) = N(F(x), I); the discriminator's data pairs carry a draw of it "
+                     "(reconstructor_std = 1), not F(x) itself",
+    "updates": f"{VEEGAN_NB}: D and (G, F) updated together in one sess.run on one batch; ours: D first, then G",
     "optimiser": f"{VEEGAN_NB}: one Adam, lr 1e-3, β1 = 0.5 (β2 the default 0.999) for every network",
     "batch_size": f"{VEEGAN_NB}: 500",
     "steps": f"{VEEGAN_NB}: 100 epochs × 1,000 iterations (the original notebook could not be read; uncertain)",

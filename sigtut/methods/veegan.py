@@ -3,7 +3,7 @@
 The generator G_γ maps z ~ p0 = N(0, I) to x; the reconstructor F_θ maps x back to z.
 A discriminator D_ω(z, x) on *pairs* estimates the log density ratio between the
 generator's joint p0(z) q_γ(x | z) and the reconstructor's joint q(x) p_θ(z | x)
-(data x, z = F_θ(x)). VEEGAN's objective (eq. 8 and Algorithm 1 of the VEEGAN paper,
+(data x, z drawn from the reconstructor). VEEGAN's objective (eq. 8 and Algorithm 1 of the VEEGAN paper,
 with d the squared ℓ2 distance) is
 
     O(γ, θ) = 1/N Σ_i D_ω(z_i, G_γ(z_i))  +  1/N Σ_i ‖z_i − F_θ(G_γ(z_i))‖²,
@@ -13,7 +13,15 @@ KL(generator joint ‖ reconstructor joint), the second an auto-encoder *of the 
 which penalises a generator that maps many z to the same x (mode collapse). D_ω is
 a logistic regression of generated pairs (label 1) against data pairs (label 0):
 
-    min_ω  −1/N Σ_i [ log σ(D_ω(z_i, G(z_i))) + log(1 − σ(D_ω(F(x_i), x_i))) ].
+    min_ω  −1/N Σ_i [ log σ(D_ω(z_i, G(z_i))) + log(1 − σ(D_ω(F(x_i) + s ε_i, x_i))) ],   ε_i ~ N(0, I).
+
+The reconstructor is a distribution, p_θ(z | x) = N(F_θ(x), s² I) with s = 1 in the
+authors' 2-D notebook (its "generative_network" draws a unit-variance Normal around the
+network's output; the reconstruction term is that Normal's log-density, i.e. w = 1/2 on
+the squared distance). The noise matters: a deterministic F puts the data pairs on a
+d-dimensional surface of the (z, x) space while the generated pairs fill all of z's
+dimensions, so D_ω separates them perfectly, its loss goes to 0 and the generator learns
+nothing (measured in chapter 5: "Why VEEGAN failed").
 """
 from __future__ import annotations
 
@@ -38,6 +46,9 @@ class VEEGAN(GenerativeMethod):
         disc_hidden: hidden widths of the discriminator on (z, x) pairs (one layer of 100).
         reconstruction_weight: w > 0 in front of 1/N Σ ‖z − F(G(z))‖² in eq. (8) (1; the authors'
             notebook scores the reconstruction by a unit-variance Gaussian log-density, i.e. w = 1/2).
+        reconstructor_std: s ≥ 0, the standard deviation of p_θ(z | x) = N(F_θ(x), s² I) whose
+            draws make the discriminator's data pairs (1, the authors' notebook; 0 gives the
+            deterministic reconstructor, which fails as the module docstring says).
     """
 
     def __init__(
@@ -47,8 +58,10 @@ class VEEGAN(GenerativeMethod):
         hidden: Sequence[int] = (100, 100),
         disc_hidden: Sequence[int] = (100,),
         reconstruction_weight: float = 1.0,
+        reconstructor_std: float = 1.0,
     ) -> None:
         super().__init__()
+        self.reconstructor_std = _checks.non_negative("reconstructor_std", reconstructor_std)
         self.reconstruction_weight = _checks.positive("reconstruction_weight", reconstruction_weight)
         self.data_dim = _checks.positive_int("data_dim", data_dim)
         self.noise_dim = _checks.positive_int("noise_dim", noise_dim)
@@ -69,14 +82,15 @@ class VEEGAN(GenerativeMethod):
     def discriminator_objective(self, z: Tensor, x: Tensor) -> Tensor:
         """O_LR of the VEEGAN paper (Section 3): the logistic loss of D_ω on pairs.
 
-        −1/N Σ_i log σ(D_ω(z_i, G(z_i)))  −  1/N Σ_i log(1 − σ(D_ω(F(x_i), x_i))),
+        −1/N Σ_i log σ(D_ω(z_i, G(z_i)))  −  1/N Σ_i log(1 − σ(D_ω(F(x_i) + s ε_i, x_i))),
 
-        generated pairs (z, G(z)) labelled 1 and data pairs (F(x), x) labelled 0; G and F
-        are held fixed (no gradient reaches them).
+        generated pairs (z, G(z)) labelled 1 and data pairs (z' ~ N(F(x), s² I), x) labelled 0;
+        G and F are held fixed (no gradient reaches them).
         """
         with torch.no_grad():
             fake_pair = (z, self.generator(z))
-            real_pair = (self.reconstructor(x), x)
+            mean = self.reconstructor(x)                                               # F(x), (n, noise_dim)
+            real_pair = (mean + self.reconstructor_std * torch.randn_like(mean), x)    # a draw of p_θ(z | x)
         fake_logits, real_logits = self.pair_logits(*fake_pair), self.pair_logits(*real_pair)
         return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits)) + \
             F.binary_cross_entropy_with_logits(real_logits, torch.zeros_like(real_logits))
