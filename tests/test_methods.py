@@ -130,12 +130,6 @@ def test_mdgan_encoder_gets_no_gradient_from_the_diffusion_step():
     assert all(p.grad is not None for p in model.generator.parameters())
 
 
-def test_veegan_reconstructor_maps_data_to_noise_space():
-    model = VEEGAN(2, noise_dim=6)
-    assert model.reconstructor(torch.randn(4, 2)).shape == (4, 6)
-    assert model.pair_logits(torch.randn(4, 6), torch.randn(4, 2)).shape == (4, 1)
-
-
 @pytest.mark.parametrize("bad", [-1, 1.5, True])
 def test_bad_unroll_steps_rejected(bad):
     with pytest.raises(ValueError, match="unroll_steps"):
