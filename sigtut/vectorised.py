@@ -12,8 +12,10 @@ stream (a generator with the state the global RNG has in its separate run) and i
 Adam state (Adam is element-wise, so one Adam over the stacked tensors is S Adams). A
 vectorised run therefore equals S separate runs up to float rounding: batched and
 single matrix products round differently, and over many steps of an adversarial game
-these differences grow like those between two machines (``tests/test_vectorised.py``
-checks 1e-5 after 50 steps).
+these differences grow like those between two machines. They grow fast once SIG's σ has
+annealed to the components' std (float32 runs of a 50-step anneal part by 0.05 within 50
+steps on some CPUs), so ``tests/test_vectorised.py`` checks 1e-5 after the first 50 steps
+of a paper-length run, in float64.
 
 Supported: :class:`~sigtut.methods.SIG` with a ``Normal`` likelihood (H_M, eq. 6, with its σ
 schedule) and the plain :class:`~sigtut.methods.GAN` (eqs. 10–11, non-saturating generator

@@ -17,3 +17,17 @@ def data_dir() -> str:
     if not os.path.isdir(os.path.join(path, "mnist")):
         pytest.skip(f"no MNIST copy under {path}")
     return path
+
+
+@pytest.fixture
+def float64():
+    """Run a test in double precision, for exactness checks that float32 rounding would swamp.
+
+    SIG's H_M at an annealed, small σ amplifies rounding (about tenfold every two steps late in
+    a 50-step anneal), and batched and single kernels round differently on different CPUs; in
+    float64 the algorithm decides the result, not the CPU's BLAS.
+    """
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(previous)

@@ -218,7 +218,7 @@ def test_stored_results_load_in_the_current_layout(name):
     assert table_text(result).count("\n") > 20
 
 
-def test_vectorised_seeds_give_the_numbers_of_seed_by_seed_runs():
+def test_vectorised_seeds_give_the_numbers_of_seed_by_seed_runs(float64):
     """--vectorise trains SIG's and the GAN's seeds as one model each; the table's numbers stay the same."""
     apart = table1.run("ring", ["gan", "sig", "vae"], [0, 1], "quick", steps=20)
     together = table1.run("ring", ["gan", "sig", "vae"], [0, 1], "quick", steps=20, vectorise=True)
