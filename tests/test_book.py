@@ -65,6 +65,23 @@ def test_notebook_is_built_from_its_chapter(md):
     assert _cells(actual) == _cells(expected), f"{ipynb.name} is not built from {md.name}: run `make notebooks`"
 
 
+CODE_WIDTH = 88   # characters of a code line that fit the rendered page's code box (684 px)
+
+
+@pytest.mark.parametrize("md", _chapter_sources(), ids=lambda p: p.name)
+def test_code_cells_fit_the_page(md):
+    # the browser check (tests/check_pages.py) finds the same after a 15-minute build; this in a second
+    long, inside = [], False
+    for number, line in enumerate(md.read_text().splitlines(), 1):
+        if line.startswith("```{code-cell"):
+            inside = True
+        elif line.startswith("```"):
+            inside = False
+        elif inside and len(line) > CODE_WIDTH:
+            long.append(f"line {number}: {len(line)} characters")
+    assert not long, f"{md.name}: code wider than the page ({CODE_WIDTH}): {long}"
+
+
 @pytest.mark.parametrize("md", [p for p in BOOK.glob("*.md") if "{cite" in p.read_text()], ids=lambda p: p.name)
 def test_a_page_that_cites_has_its_own_bibliography(md):
     # sphinxcontrib-bibtex lists a key only in the bibliography of a page that cites it
