@@ -32,7 +32,7 @@ def _cli(tmp, *args):
 def test_specs_follow_their_sources():
     s = dict(peers.SPECS)
     assert set(s) == {"veegan/grid", "veegan/ring8", "bms/grid", "bms/ring8", "reg-gan/ring6", "mdgan/ring6",
-                      "unrolled/ring7", "unrolled/grid"}
+                      "unrolled/ring7", "unrolled/grid", "gan/ring6"}
     # VEEGAN notebook: batch 500, lr 1e-3 everywhere, β1 0.5, 254-D noise, 2×128 networks
     v = s["veegan/grid"]
     assert (v.batch_size, v.lr, v.betas[0], v.n_eval, v.min_count) == (500, {"generator": 1e-3, "discriminator": 1e-3},
@@ -123,6 +123,33 @@ def test_resume_and_merge(quick, capsys):
     assert _cli(quick, "--specs", "unrolled/ring7", "--seeds", "2", "--merge") == 0
     merged = json.loads((quick / "results" / "peers-quick.json").read_text())
     assert list(merged["summary"]) == ["reg-gan/ring6", "unrolled/ring7"] and len(merged["parts"]) == 2
+
+
+def test_a_spec_added_later_merges_into_a_file_that_predates_it(quick, monkeypatch):
+    assert _cli(quick, "--specs", "reg-gan/ring6", "--seeds", "1") == 0
+    path = quick / "results" / "peers-quick.json"
+    stored = json.loads(path.read_text())
+    del stored["specs"]["gan/ring6"]             # as written by a sigtut that had no gan/ring6 yet
+    path.write_text(json.dumps(stored))
+    assert _cli(quick, "--specs", "gan/ring6", "--seeds", "1", "--merge") == 0
+    merged = json.loads(path.read_text())
+    assert list(merged["summary"]) == ["gan/ring6", "reg-gan/ring6"] and "gan/ring6" in merged["specs"]
+    # a spec both know but with other settings is another set-up: no merge
+    merged["specs"]["reg-gan/ring6"]["steps"] += 1
+    path.write_text(json.dumps(merged))
+    assert _cli(quick, "--specs", "gan/ring6", "--seeds", "1", "--merge") != 0
+
+
+def test_the_plain_gan_baseline_of_che_et_al_shares_their_protocol():
+    # Figure 9 of Che et al. sets the regularised GAN beside a plain GAN on the same ring
+    gan, reg = peers.SPECS["gan/ring6"], peers.SPECS["reg-gan/ring6"]
+    model = gan.build(peers.mixture_of("ring6"))
+    assert type(model) is GAN and model.noise_dim == 3 and model.noise_distribution == "uniform"
+    assert (gan.dataset, gan.batch_size, gan.steps, gan.lr, gan.betas) == (
+        reg.dataset, reg.batch_size, reg.steps, reg.lr, reg.betas)
+    built = reg.build(peers.mixture_of("ring6"))
+    assert [m.out_features for m in model.generator if isinstance(m, nn.Linear)] == [
+        m.out_features for m in built.generator if isinstance(m, nn.Linear)]
 
 
 def test_curve_steps_are_evenly_spaced_and_end_at_the_last_step():

@@ -265,3 +265,21 @@ def test_sig_runs_are_also_scored_on_their_noise_free_theta():
     assert "theta_scores" not in gan
     assert set(sig["theta_scores"]) == {"modes", "hq", "kl", "modes_2500", "hq_2500"}
     assert 0.0 <= sig["theta_scores"]["hq"] <= 1.0 and sig["theta_scores"]["hq"] != sig["hq"]
+
+
+def test_theta_rows_set_each_sig_run_scored_on_x_beside_its_theta():
+    def run(method, seed, hq, theta_hq=None):
+        row = {"method": method, "seed": seed, "modes": 25, "hq": hq, "kl": 0.1}
+        if theta_hq is not None:
+            row["theta_scores"] = {"modes": 24, "hq": theta_hq, "kl": 0.3}
+        return row
+
+    result = {"runs": [run("gan", 0, 0.9), run("sig", 0, 0.5, 0.7), run("sig", 1, 0.6, 0.9)]}
+    rows = {(r["method"], r["metric"]): r for r in table1_report.theta_rows(result)}
+    assert set(rows) == {("SIG", "modes"), ("SIG", "hq"), ("SIG", "kl")}   # the GAN has no θ
+    hq = rows[("SIG", "hq")]
+    assert hq["n"] == 2 and hq["x"] == pytest.approx(0.55) and hq["theta"] == pytest.approx(0.8)
+    assert hq["theta sd"] == pytest.approx((2 * 0.1 ** 2) ** 0.5)          # n − 1 = 1
+    assert rows[("SIG", "modes")]["theta"] == 24
+    with pytest.raises(ValueError, match="theta_scores"):
+        table1_report.theta_rows({"runs": [run("sig", 0, 0.5)]})

@@ -1,5 +1,8 @@
 """The peers under their own protocols: VEEGAN, BMS-VAE-GAN, Reg-GAN/MDGAN and the unrolled GAN.
 
+Che et al.'s plain GAN (their Figure 9's baseline) runs beside Reg-GAN on their ring, so the
+regulariser is judged against the GAN of the same protocol.
+
 ``python -m sigtut reproduce peers [--specs veegan/grid ...] [--seeds 3] [--profile quick|paper]``
 
 Table 1 trains every method under one shared set-up; there VEEGAN, BMS-VAE-GAN and Reg-GAN
@@ -168,7 +171,8 @@ def reproduce(args) -> int:
         raise SystemExit(f"error: profile must be one of {list(PROFILES)}, got {profile_name!r}")
     seeds = list(range(args.seeds or (QUICK["seeds"] if profile_name == "quick" else PAPER_SEEDS)))
     out = args.out or result_path(profile_name)
-    stored = store.prepare(out, header(profile_name, seeds), args.merge, MERGE_KEYS)
+    # a spec added to SPECS later still merges into a file written before it
+    stored = store.prepare(out, header(profile_name, seeds), args.merge, MERGE_KEYS, growing=("specs",))
     processes = args.processes or default_processes(len(args.specs) * len(seeds), on_gpu=False)
     result = run(args.specs, seeds, profile_name, processes, args.threads, run_dir=args.run_dir or default_run_dir(),
                  **executor_options(args))

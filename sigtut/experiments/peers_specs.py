@@ -14,7 +14,7 @@ from typing import Any
 from torch import nn
 
 from ..data.mixtures import Mixture, gmm_grid, gmm_ring, linspace_ring
-from ..methods import BMSVAEGAN, VEEGAN, GenerativeMethod, ManifoldDiffusionGAN, ModeRegularizedGAN, UnrolledGAN
+from ..methods import BMSVAEGAN, GAN, VEEGAN, GenerativeMethod, ManifoldDiffusionGAN, ModeRegularizedGAN, UnrolledGAN
 
 VEEGAN_NB = ("VEEGAN notebook (akashgit/VEEGAN VEEGAN_2D_RING.ipynb and its grid twin; the blob is missing from "
              "the stored snapshot: read from a script export of the grid notebook kept in a third-party copy, "
@@ -75,6 +75,11 @@ def _veegan(mix: Mixture) -> GenerativeMethod:
 def _bms(mix: Mixture) -> GenerativeMethod:
     return BMSVAEGAN(2, 32, n_samples=10, sigma=mix.std, hidden=(128, 128), disc_hidden=(128,),
                      latent_disc_hidden=(750, 750, 750))
+
+
+def _gan(mix: Mixture) -> GenerativeMethod:
+    """Che et al.'s baseline of Figure 9: the regularised GAN's generator and discriminator, no encoder."""
+    return GAN(2, 3, hidden=(128, 128), disc_hidden=(128,), noise="uniform")
 
 
 def _reg_gan(mix: Mixture) -> GenerativeMethod:
@@ -155,13 +160,16 @@ SPECS: dict[str, PeerSpec] = {
                          claim=Claim(25.0, 0.997, None, 0.002, "not stated", "BMS Table 1, T = 10")),
     "bms/ring8": PeerSpec("bms", "ring8", _bms, **_BMS_TRAIN, sources=_BMS_SOURCES,
                           claim=Claim(8.0, 0.996, None, 0.003, "not stated", "BMS Table 1, T = 10")),
+    "gan/ring6": PeerSpec("gan", "ring6", _gan, **_CHE_TRAIN, sources={
+        **_CHE_SOURCES, "networks": "Appendix C, Figure 9's GAN: the regularised GAN's networks without E"}),
     "reg-gan/ring6": PeerSpec("reg-gan", "ring6", _reg_gan, **_CHE_TRAIN, sources=_CHE_SOURCES),
     "mdgan/ring6": PeerSpec("mdgan", "ring6", _mdgan, **_CHE_TRAIN, sources={
         **_CHE_SOURCES, "lambda": "Appendix A: ‖x − G(E(x))‖² with weight 1 and λ log D1; λ not stated: 1"}),
     "unrolled/ring7": PeerSpec("unrolled", "ring7", _unrolled, **_METZ_TRAIN, sources=_METZ_SOURCES),
     "unrolled/grid": PeerSpec("unrolled", "grid", _unrolled, **_METZ_TRAIN, sources=_METZ_SOURCES),
 }
-CLAIMLESS = {"reg-gan/ring6": _NO_CLAIM + " (Che et al. show Figure 9 only)",
+CLAIMLESS = {"gan/ring6": _NO_CLAIM + " (Figure 9: the plain GAN hops between single modes)",
+             "reg-gan/ring6": _NO_CLAIM + " (Che et al. show Figure 9 only)",
              "mdgan/ring6": _NO_CLAIM + " (Che et al. run MDGAN on 2-D data nowhere)",
              "unrolled/ring7": _NO_CLAIM + " (Metz et al. show figures only)",
              "unrolled/grid": "VEEGAN's and GDPP's Table 1 report it; their papers are not in shared/papers"}

@@ -144,17 +144,26 @@ def check_writable(path: str | os.PathLike) -> Path:
 
 
 def check_compatible(stored: Mapping[str, Any], header: Mapping[str, Any], path: str | os.PathLike,
-                     keys: Iterable[str]) -> None:
-    """Raise StoredResultError unless ``stored`` was made with the same ``keys`` of ``header``."""
+                     keys: Iterable[str], growing: Iterable[str] = ()) -> None:
+    """Raise StoredResultError unless ``stored`` was made with the same ``keys`` of ``header``.
+
+    A key in ``growing`` names a mapping that later versions of sigtut extend (the peers' specs):
+    there every entry ``stored`` has must equal ``header``'s, and ``header`` may hold more.
+    """
+    growing = set(growing)
     for key in keys:
-        if stored.get(key) != header.get(key):
+        old, new = stored.get(key), header.get(key)
+        if key in growing and isinstance(old, Mapping) and isinstance(new, Mapping):
+            if all(name in new and new[name] == value for name, value in old.items()):
+                continue
+        if old != new:
             raise StoredResultError(f"cannot merge into {path}: {key} differs (stored {stored.get(key)!r}, "
                                     f"this run {header.get(key)!r}); run without --merge to replace it, "
                                     "or with the stored settings")
 
 
 def prepare(path: str | os.PathLike, header: Mapping[str, Any], merge: bool,
-            keys: Iterable[str]) -> dict[str, Any] | None:
+            keys: Iterable[str], growing: Iterable[str] = ()) -> dict[str, Any] | None:
     """Every check of a table run that can be made before training; returns the stored result to merge into.
 
     Args:
@@ -162,6 +171,7 @@ def prepare(path: str | os.PathLike, header: Mapping[str, Any], merge: bool,
         header: the run's set-up (the fields it will store), compared on ``keys`` with the stored one.
         merge: whether the run adds to the stored result (``--merge``) or replaces it.
         keys: the header fields a merged result must share.
+        growing: those of ``keys`` that may gain entries (:func:`check_compatible`).
 
     Returns:
         The stored result when ``merge`` is set and one exists, else None.
@@ -173,7 +183,7 @@ def prepare(path: str | os.PathLike, header: Mapping[str, Any], merge: bool,
     check_writable(path)
     stored = load(path)                          # a corrupt stored file raises here, whether merging or not
     if merge and stored is not None:
-        check_compatible(stored, header, path, keys)
+        check_compatible(stored, header, path, keys, growing)
         return stored
     return None
 

@@ -55,6 +55,29 @@ def veegan_rows(result: dict[str, Any]) -> list[dict[str, str]]:
     return rows
 
 
+def theta_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """SIG scored both ways, per method and metric: on x = θ + σε (Table 1) and on θ = g_φ(z) alone.
+
+    A GAN's samples are noise-free outputs G(z); SIG's are x, which carries the likelihood's
+    noise σε on top of θ (eq. 3). Scoring θ is the like-for-like comparison with the GANs.
+    Only runs that stored ``theta_scores`` (SIG's, :func:`sigtut.experiments.table1.run_one`)
+    count; each row gives mean ± s.d. over those runs (SIG convention: modes, hq, kl).
+    """
+    rows = []
+    for m in METHODS:
+        runs = [r for r in result["runs"] if r["method"] == m and "theta_scores" in r]
+        if not runs:
+            continue
+        for metric in ("modes", "hq", "kl"):
+            x = report.mean_sd([float(r[metric]) for r in runs])
+            theta = report.mean_sd([float(r["theta_scores"][metric]) for r in runs])
+            rows.append({"method": METHODS[m], "metric": metric, "n": len(runs),
+                         "x": x[0], "x sd": x[1], "theta": theta[0], "theta sd": theta[1]})
+    if not rows:
+        raise ValueError("result holds no run with theta_scores (SIG runs made before they were stored)")
+    return rows
+
+
 def sig_frame(result: dict[str, Any]):
     """SIG's convention as a table narrow enough for the book's column: one row per (method, source).
 
