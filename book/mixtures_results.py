@@ -71,3 +71,12 @@ def budget_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[s
             row[metric] = _change(old[metric][0], new[metric][0], digits)
         rows.append(row)
     return rows
+
+
+def modes_lost(curve: list[dict[str, Any]]) -> list[int]:
+    """The steps of a run's score curve at which it holds fewer modes than at the checkpoint before.
+
+    A run that finds a mode and later loses it (a GAN hopping between modes, as in Figure 9 of
+    Che et al.) has a non-empty list; one that only gains modes has none.
+    """
+    return [b["step"] for a, b in zip(curve, curve[1:]) if b["modes"] < a["modes"]]

@@ -1,0 +1,36 @@
+"""The queries chapter 5 asks of its stored runs (book/mixtures_results.py), on tiny hand-made results."""
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "book"))
+import mixtures_results as q  # noqa: E402
+
+
+def _result():
+    runs = [{"method": m, "seed": s, "modes": modes, "hq": hq, "kl": 0.1, "seconds": 1.0}
+            for m, s, modes, hq in (("sig", 1, 25, 0.8), ("sig", 0, 25, 0.7), ("gan", 0, 3, 0.9),
+                                    ("gan", 1, 25, 0.5))]
+    summary = {"gan": {"hq": [0.7, 0.2]}, "sig": {"hq": [0.75, 0.05]}}
+    return {"dataset": "grid", "runs": runs, "summary": summary}
+
+
+def test_runs_come_in_seed_order_and_unknown_methods_are_named():
+    assert [r["seed"] for r in q.method_runs(_result(), "sig")] == [0, 1]
+    with pytest.raises(ValueError, match="method"):
+        q.method_runs(_result(), "sigma")
+
+
+def test_coverage_counts_the_seeds_that_find_all_25_modes():
+    result = _result()
+    assert q.covering_seeds(result, "gan") == 1 and q.covering_seeds(result, "sig") == 2
+    assert q.full_coverage(result) == ["sig"]
+    assert q.ranked(result, "hq") == ["sig", "gan"]
+    assert "vae" in q.pending(result) and "sig" not in q.pending(result) and "sig" in q.pending(None)
+
+
+def test_modes_lost_names_the_checkpoints_where_a_mode_went_missing():
+    curve = [{"step": s, "modes": m} for s, m in ((100, 1), (200, 0), (300, 1), (400, 1), (500, 0))]
+    assert q.modes_lost(curve) == [200, 500]
+    assert q.modes_lost([{"step": 1, "modes": 0}, {"step": 2, "modes": 3}]) == []
