@@ -283,3 +283,16 @@ def test_theta_rows_set_each_sig_run_scored_on_x_beside_its_theta():
     assert rows[("SIG", "modes")]["theta"] == 24
     with pytest.raises(ValueError, match="theta_scores"):
         table1_report.theta_rows({"runs": [run("sig", 0, 0.5)]})
+
+
+def test_lr_override_needs_its_own_file_and_is_recorded(tiny, capsys):
+    with pytest.raises(SystemExit):
+        _cli(tiny, "--methods", "VEEGAN", "--lr", "1e-3", "1e-3")
+    assert "--lr needs --out" in capsys.readouterr().err
+    out = tiny / "ablation.json"
+    assert _cli(tiny, "--methods", "VEEGAN", "--lr", "1e-3", "2e-3", "--out", str(out)) == 0
+    stored = json.loads(out.read_text())
+    assert stored["lr"] == {"generator": 1e-3, "discriminator": 2e-3}
+    assert not table1.result_path("grid", "quick").exists()          # the profile's file is untouched
+    with pytest.raises(ValueError, match="lr"):
+        table1.header("grid", "quick", [0], lr=(1e-3, -1.0))

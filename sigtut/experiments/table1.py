@@ -219,12 +219,21 @@ def load(dataset: str, profile_name: str = "paper", steps: int | None = None) ->
     return store.load(result_path(dataset, profile_name, steps=steps))
 
 
-def header(dataset: str, profile_name: str, seeds: Sequence[int], steps: int | None = None) -> dict[str, Any]:
-    """The set-up a stored result records: table, protocol, data set, profile, optimiser, steps, seeds."""
+def header(dataset: str, profile_name: str, seeds: Sequence[int], steps: int | None = None,
+           lr: Sequence[float] | None = None) -> dict[str, Any]:
+    """The set-up a stored result records: table, protocol, data set, profile, optimiser, steps, seeds.
+
+    ``lr`` = (generator, discriminator) replaces the profile's learning rates (an ablation of one
+    setting of the shared protocol, as chapter 5 runs for VEEGAN).
+    """
     mixture_of(dataset)
     prof = profile_named(PROFILES, profile_name)
     n_steps = prof.steps_for(dataset) if steps is None else _checks.positive_int("steps", steps)
     settings = prof.header(n_steps)
+    if lr is not None:
+        if len(lr) != 2:
+            raise ValueError(f"lr must be (generator, discriminator), got {lr!r}")
+        settings["lr"] = {"generator": _checks.positive("lr", lr[0]), "discriminator": _checks.positive("lr", lr[1])}
     return {"table": TABLE, "protocol": PROTOCOL, "dataset": dataset, "profile": profile_name,
             **{k: settings[k] for k in ("steps", "batch_size", "lr", "betas")}, "seeds": list(seeds)}
 
@@ -232,19 +241,20 @@ def header(dataset: str, profile_name: str, seeds: Sequence[int], steps: int | N
 def run(dataset: str, methods: Sequence[str], seeds: Sequence[int], profile_name: str, processes: int = 1,
         steps: int | None = None, threads: int = 1, run_dir: str | Path | None = None,
         vectorise: bool = False, compile: bool = False, executor: str = "process",
-        address: str | None = None) -> dict[str, Any]:
+        address: str | None = None, lr: Sequence[float] | None = None) -> dict[str, Any]:
     """Train every (method, seed) pair on ``dataset`` and summarise; a result with provenance, not yet stored.
 
     ``steps`` overrides the profile's training length; without ``run_dir`` the checkpoints go to a
     temporary folder (no resume), as for the chapter's short live run. With ``vectorise`` the
     seeds of each method of :data:`VECTORISED` train as one batched model (:func:`run_seeds`;
     ``compile`` compiles SIG's H_M there), the other methods seed by seed. ``executor`` and
-    ``address`` choose where the runs go (:func:`~sigtut.experiments.runner.execute`).
+    ``address`` choose where the runs go (:func:`~sigtut.experiments.runner.execute`); ``lr``
+    replaces the profile's learning rates (:func:`header`).
     """
     for m in methods:
         if m not in METHODS:
             raise ValueError(f"methods must be among {list(METHODS)}, got {m!r}")
-    head = header(dataset, profile_name, seeds, steps)
+    head = header(dataset, profile_name, seeds, steps, lr)
     spec = {k: head[k] for k in ("dataset", "steps", "batch_size", "lr", "betas")}
     batched = [m for m in methods if vectorise and m in VECTORISED]
     jobs = [Job(TABLE, m, s, {"method": m, **spec}) for m in methods if m not in batched for s in seeds]
@@ -277,9 +287,13 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"train the seeds of {list(VECTORISED)} as one batched model each (sigtut.vectorised)")
     parser.add_argument("--compile", action="store_true",
                         help="with --vectorise: compile SIG's H_M with torch.compile (needs a C++ compiler)")
+    parser.add_argument("--lr", type=float, nargs=2, metavar=("GENERATOR", "DISCRIMINATOR"), default=None,
+                        help="learning rates instead of the profile's (needs --out: another protocol, another file)")
     args = parser.parse_args(argv)
     if args.compile and not args.vectorise:
         parser.error("--compile needs --vectorise")
+    if args.lr is not None and args.out is None:
+        parser.error("--lr needs --out: a run with other learning rates must not mix with the profile's")
     return guarded(lambda: reproduce(args))
 
 
@@ -290,11 +304,12 @@ def reproduce(args) -> int:
     profile_name = args.profile or active_profile()
     seeds = list(range(args.seeds or profile_named(PROFILES, profile_name).seeds))
     out = args.out or result_path(args.dataset, profile_name, steps=args.steps)
-    stored = store.prepare(out, header(args.dataset, profile_name, seeds, args.steps), args.merge, MERGE_KEYS)
+    stored = store.prepare(out, header(args.dataset, profile_name, seeds, args.steps, args.lr), args.merge,
+                           MERGE_KEYS)
     processes = args.processes or default_processes(len(args.methods) * len(seeds), on_gpu=False)
     result = run(args.dataset, args.methods, seeds, profile_name, processes, args.steps, args.threads,
                  run_dir=args.run_dir or default_run_dir(), vectorise=args.vectorise, compile=args.compile,
-                 **executor_options(args))
+                 lr=args.lr, **executor_options(args))
     if args.merge:
         result = store.merge_runs(stored, result, lambda r: (list(METHODS).index(r["method"]), r["seed"]), summarise)
     print(table_text(result))
