@@ -153,10 +153,9 @@ def check_compatible(stored: Mapping[str, Any], header: Mapping[str, Any], path:
     growing = set(growing)
     for key in keys:
         old, new = stored.get(key), header.get(key)
-        if key in growing and isinstance(old, Mapping) and isinstance(new, Mapping):
-            if all(name in new and new[name] == value for name, value in old.items()):
-                continue
-        if old != new:
+        extended = (key in growing and isinstance(old, Mapping) and isinstance(new, Mapping)
+                    and old.items() <= new.items())
+        if old != new and not extended:
             raise StoredResultError(f"cannot merge into {path}: {key} differs (stored {stored.get(key)!r}, "
                                     f"this run {header.get(key)!r}); run without --merge to replace it, "
                                     "or with the stored settings")
