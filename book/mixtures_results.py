@@ -80,3 +80,11 @@ def modes_lost(curve: list[dict[str, Any]]) -> list[int]:
     Che et al.) has a non-empty list; one that only gains modes has none.
     """
     return [b["step"] for a, b in zip(curve, curve[1:]) if b["modes"] < a["modes"]]
+
+
+def spec_runs(own: dict[str, Any], spec: str) -> list[dict[str, Any]]:
+    """The stored own-protocol runs (``results/peers.json``) of one peer spec, e.g. ``"veegan/grid"``, by seed."""
+    runs = sorted((r for r in own["runs"] if r["group"] == spec), key=lambda r: r["seed"])
+    if not runs:
+        raise ValueError(f"spec {spec!r} has no stored runs; stored: {sorted({r['group'] for r in own['runs']})}")
+    return runs

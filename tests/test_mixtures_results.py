@@ -34,3 +34,10 @@ def test_modes_lost_names_the_checkpoints_where_a_mode_went_missing():
     curve = [{"step": s, "modes": m} for s, m in ((100, 1), (200, 0), (300, 1), (400, 1), (500, 0))]
     assert q.modes_lost(curve) == [200, 500]
     assert q.modes_lost([{"step": 1, "modes": 0}, {"step": 2, "modes": 3}]) == []
+
+
+def test_spec_runs_filter_a_peers_result_by_spec_and_name_what_is_stored():
+    own = {"runs": [{"group": g, "seed": s} for g, s in (("gan/ring6", 1), ("veegan/grid", 0), ("gan/ring6", 0))]}
+    assert [r["seed"] for r in q.spec_runs(own, "gan/ring6")] == [0, 1]
+    with pytest.raises(ValueError, match="veegan/grid"):
+        q.spec_runs(own, "bms/grid")

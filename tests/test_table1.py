@@ -8,7 +8,7 @@ import torch
 
 from sigtut.__main__ import COMMANDS
 from sigtut.__main__ import main as cli
-from sigtut.experiments import store, table1, table1_report
+from sigtut.experiments import peers_specs, store, table1, table1_report
 from sigtut.experiments.profiles import Profile
 from sigtut.experiments.report import provenance_text
 from sigtut.experiments.table1_report import comparable_seconds, compare_with_paper, table_text
@@ -296,3 +296,60 @@ def test_lr_override_needs_its_own_file_and_is_recorded(tiny, capsys):
     assert not table1.result_path("grid", "quick").exists()          # the profile's file is untouched
     with pytest.raises(ValueError, match="lr"):
         table1.header("grid", "quick", [0], lr=(1e-3, -1.0))
+
+
+def test_own_rates_give_each_peer_its_papers_rates_in_its_own_file(tiny, monkeypatch):
+    seen = {}
+    real_fit = table1.fit
+
+    def spy(model, *args, lr, **kwargs):
+        seen[type(model).__name__] = lr
+        return real_fit(model, *args, lr=lr, **kwargs)
+
+    monkeypatch.setattr(table1, "fit", spy)
+    assert _cli(tiny, "--methods", "VEEGAN", "GAN", "Reg-GAN", "--rates", "own") == 0
+    stored = table1.load("grid", "quick", rates="own")
+    assert stored is not None and stored["rates"] == "own"
+    assert not table1.result_path("grid", "quick").exists()          # the shared protocol's file is untouched
+    veegan, che = peers_specs.SPECS["veegan/grid"].lr, peers_specs.SPECS["reg-gan/ring6"].lr
+    assert stored["lr"]["veegan"] == veegan == {"generator": 1e-3, "discriminator": 1e-3}
+    assert stored["lr"]["reg-gan"] == che == {"generator": 1e-4, "discriminator": 1e-4}
+    shared = TINY.header(2)["lr"]
+    assert stored["lr"]["gan"] == stored["lr"]["sig"] == shared
+    assert seen["VEEGAN"]["discriminator"] == 1e-3 and seen["GAN"]["discriminator"] == shared["discriminator"]
+    assert set(seen["ModeRegularizedGAN"].values()) == {1e-4}
+    # a later part merges only into a set-up with the same per-method rates
+    assert _cli(tiny, "--methods", "MDGAN", "--rates", "own", "--merge") == 0
+    assert [r["method"] for r in table1.load("grid", "quick", rates="own")["runs"]] == ["gan", "veegan", "reg-gan",
+                                                                                       "mdgan"]
+
+
+def test_own_rates_exclude_an_lr_override(tiny, capsys):
+    with pytest.raises(SystemExit):
+        _cli(tiny, "--rates", "own", "--lr", "1e-3", "1e-3", "--out", str(tiny / "x.json"))
+    assert "exclude each other" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="rates"):
+        table1.header("grid", "quick", [0], rates="mine")
+
+
+def test_fair_result_reuses_only_runs_whose_settings_are_the_fair_ones():
+    shared = table1.header("grid", "quick", [0])
+    own = table1.header("grid", "quick", [0], rates="own")
+
+    def runs(*methods, hq):
+        return [{"group": m, "method": m, "seed": 0, "seconds": 1.0, "modes": 1, "hq": hq, "kl": 0.5,
+                 "modes_2500": 1, "hq_2500": hq} for m in methods]
+
+    shared.update(runs=runs("gan", "veegan", "bms", hq=0.1), commit="a" * 40)
+    shared["summary"] = table1.summarise(shared["runs"])
+    own.update(runs=runs("veegan", hq=0.9), commit="b" * 40, true_data=table1.true_data_row("grid"))
+    own["summary"] = table1.summarise(own["runs"])
+    fair = table1_report.fair_result(shared, own)
+    assert [(r["method"], r["hq"]) for r in fair["runs"]] == [("gan", 0.1), ("veegan", 0.9)]
+    assert fair["reused"] == ["gan"] and "bms" in fair["missing"] and "veegan" not in fair["missing"]
+    assert [(p["groups"], p["commit"][0]) for p in fair["parts"]] == [(["veegan"], "b"), (["gan"], "a")]
+    assert "own paper's learning rates" in table_text(fair)
+    with pytest.raises(ValueError, match="in that order"):
+        table1_report.fair_result(own, shared)
+    with pytest.raises(ValueError, match="steps"):
+        table1_report.fair_result(shared, {**own, "steps": 3})

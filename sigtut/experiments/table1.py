@@ -23,6 +23,9 @@ Profiles (the SIG paper states none of these settings; see the mode-collapse cha
 
 SIG anneals its σ from a quarter of the distance between neighbouring centres down to the
 components' std over the first 60% of the steps (:mod:`sigtut.annealing` says why).
+``--rates own`` is the fair variant of the shared protocol (issue 16): each peer trains with
+the learning rates of its own paper's protocol (:data:`OWN_RATE_SPECS`), every other setting
+stays shared; its results go to ``table1-<dataset>-own-rates.json``.
 ``--merge`` adds the methods of one call to the stored result; ``--steps N`` trains for N
 steps and stores the result in its own file (:func:`result_path`). A killed command resumes
 where it stopped when re-issued (:mod:`sigtut.experiments.runner`).
@@ -51,6 +54,7 @@ from ..runtime import seed_everything
 from ..train import checkpoint_info, fit
 from ..vectorised import fit_seeds, seconds_of
 from . import store
+from .peers_specs import SPECS as PEER_SPECS
 from .cli import UniqueChoices, default_processes, executor_options, guarded, positive_int_arg, table_parser
 from .profiles import Profile, profile_named
 from .report import mean_sd
@@ -107,6 +111,13 @@ METHODS: dict[str, str] = {key: label for key, (label, _) in BUILDERS.items()}  
 DATASETS: dict[str, Callable[..., Mixture]] = {"grid": gmm_grid, "ring": gmm_ring}
 VECTORISED = ("gan", "sig", "sig-fixed")      # the methods --vectorise trains as one model per method
 
+# --rates own: the own-protocol spec (sigtut.experiments.peers_specs, every rate sourced there)
+# whose learning rates a peer trains with. The other methods' papers state no 2-D rates (GAN, VAE,
+# SIG, GAN-SI) or state the shared ones (the unrolled GAN: the shared protocol is Metz et al.'s).
+OWN_RATE_SPECS = {"veegan": "veegan/grid", "unrolled": "unrolled/grid", "reg-gan": "reg-gan/ring6",
+                  "mdgan": "mdgan/ring6", "bms": "bms/grid"}
+RATES = ("shared", "own")
+
 
 def mixture_of(dataset: str) -> Mixture:
     """The benchmark mixture (a small sample plus its centres, std and weights) for 'grid' or 'ring'."""
@@ -132,7 +143,7 @@ def score(samples: torch.Tensor, mixture: Mixture) -> dict[str, float]:
 
 
 def _learning_rates(model: GenerativeMethod, spec: dict[str, Any]) -> dict[str, float]:
-    """The profile's rates by parameter group: discriminators get theirs, every other group the generator's."""
+    """The run's rates by parameter group: discriminators get theirs, every other group the generator's."""
     return {g: spec["lr"]["discriminator" if g == "discriminator" else "generator"] for g in model.optimizer_groups()}
 
 
@@ -201,31 +212,56 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, dict[str, list[float]]]:
     return {m: {k: list(mean_sd([float(r[k]) for r in runs if r["method"] == m])) for k in METRICS} for m in present}
 
 
-def result_path(dataset: str, profile_name: str, suffix: str = "json", steps: int | None = None) -> Path:
-    """Where a result is stored: results/table1-<dataset>[-<profile>][-<steps>steps].<suffix>.
+def result_path(dataset: str, profile_name: str, suffix: str = "json", steps: int | None = None,
+                rates: str = "shared") -> Path:
+    """Where a result is stored: results/table1-<dataset>[-<profile>][-<steps>steps][-own-rates].<suffix>.
 
     The paper profile has no profile tag, the quick one ``-quick``; a run whose ``steps`` differ
     from its profile's training length (``--steps``) gets its own file, e.g.
-    ``table1-grid-25000steps.json``, so it never mixes with the profile's runs.
+    ``table1-grid-25000steps.json``, so it never mixes with the profile's runs; so does a run
+    with ``rates="own"`` (:func:`method_rates`).
     """
+    _check_rates(rates)
     tail = "" if profile_name == "paper" else f"-{profile_name}"
     if steps is not None and steps != profile_named(PROFILES, profile_name).steps_for(dataset):
         tail += f"-{_checks.positive_int('steps', steps)}steps"
+    if rates == "own":
+        tail += "-own-rates"
     return store.results_dir() / f"table1-{dataset}{tail}.{suffix}"
 
 
-def load(dataset: str, profile_name: str = "paper", steps: int | None = None) -> dict[str, Any] | None:
-    """The stored result of a profile (and training length), or None when that run has not been made yet."""
-    return store.load(result_path(dataset, profile_name, steps=steps))
+def load(dataset: str, profile_name: str = "paper", steps: int | None = None,
+         rates: str = "shared") -> dict[str, Any] | None:
+    """The stored result of a profile (training length, rates), or None when that run has not been made yet."""
+    return store.load(result_path(dataset, profile_name, steps=steps, rates=rates))
+
+
+def _check_rates(rates: str) -> None:
+    if rates not in RATES:
+        raise ValueError(f"rates must be one of {list(RATES)}, got {rates!r}")
+
+
+def method_rates(shared: dict[str, float]) -> dict[str, dict[str, float]]:
+    """The fair protocol's learning rates per method: a peer's own paper's (:data:`OWN_RATE_SPECS`), else ``shared``."""
+    return {m: dict(PEER_SPECS[OWN_RATE_SPECS[m]].lr) if m in OWN_RATE_SPECS else dict(shared) for m in METHODS}
+
+
+def rates_of(head: dict[str, Any], method: str) -> dict[str, float]:
+    """The (generator, discriminator) rates ``method`` trains with under a stored set-up ``head``."""
+    return head["lr"][method] if head.get("rates") == "own" else head["lr"]
 
 
 def header(dataset: str, profile_name: str, seeds: Sequence[int], steps: int | None = None,
-           lr: Sequence[float] | None = None) -> dict[str, Any]:
+           lr: Sequence[float] | None = None, rates: str = "shared") -> dict[str, Any]:
     """The set-up a stored result records: table, protocol, data set, profile, optimiser, steps, seeds.
 
     ``lr`` = (generator, discriminator) replaces the profile's learning rates (an ablation of one
-    setting of the shared protocol, as chapter 5 runs for VEEGAN).
+    setting of the shared protocol, as chapter 5 runs for VEEGAN). ``rates="own"`` stores the rates
+    per method instead (:func:`method_rates`) and marks the set-up with ``"rates": "own"``.
     """
+    _check_rates(rates)
+    if lr is not None and rates == "own":
+        raise ValueError("lr and rates='own' exclude each other: own rates are per method")
     mixture_of(dataset)
     prof = profile_named(PROFILES, profile_name)
     n_steps = prof.steps_for(dataset) if steps is None else _checks.positive_int("steps", steps)
@@ -234,14 +270,17 @@ def header(dataset: str, profile_name: str, seeds: Sequence[int], steps: int | N
         if len(lr) != 2:
             raise ValueError(f"lr must be (generator, discriminator), got {lr!r}")
         settings["lr"] = {"generator": _checks.positive("lr", lr[0]), "discriminator": _checks.positive("lr", lr[1])}
-    return {"table": TABLE, "protocol": PROTOCOL, "dataset": dataset, "profile": profile_name,
+    head = {"table": TABLE, "protocol": PROTOCOL, "dataset": dataset, "profile": profile_name,
             **{k: settings[k] for k in ("steps", "batch_size", "lr", "betas")}, "seeds": list(seeds)}
+    if rates == "own":
+        head.update(lr=method_rates(settings["lr"]), rates="own")
+    return head
 
 
 def run(dataset: str, methods: Sequence[str], seeds: Sequence[int], profile_name: str, processes: int = 1,
         steps: int | None = None, threads: int = 1, run_dir: str | Path | None = None,
         vectorise: bool = False, compile: bool = False, executor: str = "process",
-        address: str | None = None, lr: Sequence[float] | None = None) -> dict[str, Any]:
+        address: str | None = None, lr: Sequence[float] | None = None, rates: str = "shared") -> dict[str, Any]:
     """Train every (method, seed) pair on ``dataset`` and summarise; a result with provenance, not yet stored.
 
     ``steps`` overrides the profile's training length; without ``run_dir`` the checkpoints go to a
@@ -249,17 +288,18 @@ def run(dataset: str, methods: Sequence[str], seeds: Sequence[int], profile_name
     seeds of each method of :data:`VECTORISED` train as one batched model (:func:`run_seeds`;
     ``compile`` compiles SIG's H_M there), the other methods seed by seed. ``executor`` and
     ``address`` choose where the runs go (:func:`~sigtut.experiments.runner.execute`); ``lr``
-    replaces the profile's learning rates (:func:`header`).
+    replaces the profile's learning rates, ``rates="own"`` gives each peer its own (:func:`header`).
     """
     for m in methods:
         if m not in METHODS:
             raise ValueError(f"methods must be among {list(METHODS)}, got {m!r}")
-    head = header(dataset, profile_name, seeds, steps, lr)
-    spec = {k: head[k] for k in ("dataset", "steps", "batch_size", "lr", "betas")}
+    head = header(dataset, profile_name, seeds, steps, lr, rates)
+    spec = {k: head[k] for k in ("dataset", "steps", "batch_size", "betas")}
     batched = [m for m in methods if vectorise and m in VECTORISED]
-    jobs = [Job(TABLE, m, s, {"method": m, **spec}) for m in methods if m not in batched for s in seeds]
-    seed_jobs = [Job(TABLE, m, seeds[0], {"method": m, **spec, "seeds": list(seeds), "compile": compile})
-                 for m in batched]
+    jobs = [Job(TABLE, m, s, {"method": m, **spec, "lr": rates_of(head, m)})
+            for m in methods if m not in batched for s in seeds]
+    seed_jobs = [Job(TABLE, m, seeds[0], {"method": m, **spec, "lr": rates_of(head, m), "seeds": list(seeds),
+                                          "compile": compile}) for m in batched]
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sigtut-table1-") as tmp:
         where = {"processes": processes, "threads": threads, "executor": executor, "address": address}
@@ -289,11 +329,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --vectorise: compile SIG's H_M with torch.compile (needs a C++ compiler)")
     parser.add_argument("--lr", type=float, nargs=2, metavar=("GENERATOR", "DISCRIMINATOR"), default=None,
                         help="learning rates instead of the profile's (needs --out: another protocol, another file)")
+    parser.add_argument("--rates", choices=RATES, default="shared",
+                        help="own: each peer trains with its own paper's learning rates, all else shared "
+                             "(the fair protocol; its own file, table1-<dataset>-own-rates.json)")
     args = parser.parse_args(argv)
     if args.compile and not args.vectorise:
         parser.error("--compile needs --vectorise")
     if args.lr is not None and args.out is None:
         parser.error("--lr needs --out: a run with other learning rates must not mix with the profile's")
+    if args.lr is not None and args.rates == "own":
+        parser.error("--lr and --rates own exclude each other: own rates are per method")
     return guarded(lambda: reproduce(args))
 
 
@@ -303,13 +348,13 @@ def reproduce(args) -> int:
 
     profile_name = args.profile or active_profile()
     seeds = list(range(args.seeds or profile_named(PROFILES, profile_name).seeds))
-    out = args.out or result_path(args.dataset, profile_name, steps=args.steps)
-    stored = store.prepare(out, header(args.dataset, profile_name, seeds, args.steps, args.lr), args.merge,
-                           MERGE_KEYS)
+    out = args.out or result_path(args.dataset, profile_name, steps=args.steps, rates=args.rates)
+    head = header(args.dataset, profile_name, seeds, args.steps, args.lr, args.rates)
+    stored = store.prepare(out, head, args.merge, MERGE_KEYS + ("rates",) * (args.rates == "own"))
     processes = args.processes or default_processes(len(args.methods) * len(seeds), on_gpu=False)
     result = run(args.dataset, args.methods, seeds, profile_name, processes, args.steps, args.threads,
                  run_dir=args.run_dir or default_run_dir(), vectorise=args.vectorise, compile=args.compile,
-                 lr=args.lr, **executor_options(args))
+                 lr=args.lr, rates=args.rates, **executor_options(args))
     if args.merge:
         result = store.merge_runs(stored, result, lambda r: (list(METHODS).index(r["method"]), r["seed"]), summarise)
     print(table_text(result))

@@ -12,9 +12,11 @@ import numpy as np
 
 from . import report
 from .published import PAPER_TABLE1, PEER_CLAIMS
-from .store import part_of
+from .store import part_of, parts_of
 from .table1 import (DATASETS, FIGURE_POINTS, METHODS, SIG_MIN_COUNT, SIG_SAMPLES, VEEGAN_SAMPLES,
-                     mixture_of)
+                     mixture_of, summarise)
+
+SETUP_KEYS = ("table", "protocol", "dataset", "profile", "steps", "batch_size", "betas", "seeds")
 
 
 def comparable_seconds(result: dict[str, Any]) -> dict[str, float]:
@@ -78,6 +80,29 @@ def theta_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def fair_result(shared: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
+    """Table 1 under the fair protocol (``--rates own``), from its stored runs and the shared protocol's.
+
+    A method the own-rates file holds keeps those runs. A method whose own rates are the shared
+    ones (GAN, VAE, the unrolled GAN, SIG, GAN-SI: :data:`~sigtut.experiments.table1.OWN_RATE_SPECS`)
+    was trained with exactly the fair settings already, so its shared-protocol runs are reused, with
+    their parts' provenance; ``reused`` names them. A method with other own rates that the own-rates
+    file lacks is left out and named in ``missing``.
+    """
+    if own.get("rates") != "own" or shared.get("rates", "shared") != "shared":
+        raise ValueError("fair_result needs a shared-protocol result and an own-rates one (--rates own), in that order")
+    differ = [k for k in SETUP_KEYS if shared[k] != own[k]]
+    if differ:
+        raise ValueError(f"shared and own differ in {differ}: not the same set-up apart from the rates")
+    reused = [m for m in shared["summary"] if m not in own["summary"] and own["lr"][m] == shared["lr"]]
+    missing = [m for m in METHODS if m not in own["summary"] and m not in reused]
+    runs = [*own["runs"], *(r for r in shared["runs"] if r["method"] in reused)]
+    runs.sort(key=lambda r: (list(METHODS).index(r["method"]), r["seed"]))
+    borrowed = [{**p, "groups": [g for g in p["groups"] if g in reused]} for p in parts_of(shared)]
+    parts = [*parts_of(own), *(p for p in borrowed if p["groups"])]
+    return {**own, "runs": runs, "summary": summarise(runs), "parts": parts, "reused": reused, "missing": missing}
+
+
 def sig_frame(result: dict[str, Any]):
     """SIG's convention as a table narrow enough for the book's column: one row per (method, source).
 
@@ -116,8 +141,9 @@ def veegan_frame(result: dict[str, Any]):
 def table_text(result: dict[str, Any]) -> str:
     """The two plain-text tables the command prints. Seconds of a part run on another machine are marked †."""
     k = len(mixture_of(result["dataset"]).centers)
+    rates = "; each peer with its own paper's learning rates" if result.get("rates") == "own" else ""
     head = (f"{result['dataset']} ({k} modes), profile {result['profile']}, {len(result['seeds'])} seed(s), "
-            f"{result['steps']} steps; ours mean ± s.d. over seeds, the paper's ± read as s.d.")
+            f"{result['steps']} steps{rates}; ours mean ± s.d. over seeds, the paper's ± read as s.d.")
     sig = report.format_table(sig_rows(result), ["method", "modes", "hq", "kl", "seconds", "paper modes",
                                                  "paper hq", "paper kl"])
     vee = report.format_table(veegan_rows(result), ["method", "modes", "hq", "peer paper"])
