@@ -54,8 +54,8 @@ from ..runtime import seed_everything
 from ..train import checkpoint_info, fit
 from ..vectorised import fit_seeds, seconds_of
 from . import store
-from .peers_specs import SPECS as PEER_SPECS
 from .cli import UniqueChoices, default_processes, executor_options, guarded, positive_int_arg, table_parser
+from .peers_specs import SPECS as PEER_SPECS
 from .profiles import Profile, profile_named
 from .report import mean_sd
 from .runner import Job, default_run_dir, execute
