@@ -88,3 +88,15 @@ def spec_runs(own: dict[str, Any], spec: str) -> list[dict[str, Any]]:
     if not runs:
         raise ValueError(f"spec {spec!r} has no stored runs; stored: {sorted({r['group'] for r in own['runs']})}")
     return runs
+
+
+def protocol_changes(shared: dict[str, Any], fair: dict[str, Any]) -> list[dict[str, str]]:
+    """Per method rerun under the fair protocol (:func:`~sigtut.experiments.table1_report.fair_result`):
+    its mean modes (VEEGAN's count, then the strict one) and hq, shared protocol → fair protocol."""
+    rows = []
+    for m in (m for m in fair["summary"] if m not in fair["reused"]):
+        old, new = shared["summary"][m], fair["summary"][m]
+        rows.append({"method": METHODS[m], "modes (VEEGAN count)": _change(old["modes_2500"][0], new["modes_2500"][0], 1),
+                     "hq": _change(old["hq_2500"][0], new["hq_2500"][0], 3),
+                     "modes (strict)": _change(old["modes"][0], new["modes"][0], 1)})
+    return rows
