@@ -41,3 +41,13 @@ def test_spec_runs_filter_a_peers_result_by_spec_and_name_what_is_stored():
     assert [r["seed"] for r in q.spec_runs(own, "gan/ring6")] == [0, 1]
     with pytest.raises(ValueError, match="veegan/grid"):
         q.spec_runs(own, "bms/grid")
+
+
+def test_protocol_changes_list_only_the_rerun_methods_old_to_new():
+    def summary(**hq):
+        return {m: {"modes": [1.0, 0.0], "modes_2500": [2.0, 0.0], "hq_2500": [h, 0.0]} for m, h in hq.items()}
+
+    shared = {"summary": summary(gan=0.2, veegan=0.02)}
+    fair = {"summary": summary(gan=0.2, veegan=0.5), "reused": ["gan"]}
+    assert q.protocol_changes(shared, fair) == [{"method": "VEEGAN", "modes (VEEGAN count)": "2.0 → 2.0",
+                                                 "hq": "0.020 → 0.500", "modes (strict)": "1.0 → 1.0"}]
