@@ -68,7 +68,7 @@ VEEGAN_SAMPLES, VEEGAN_MIN_COUNT = 2_500, 0      # VEEGAN paper, Section 5.1
 FIGURE_POINTS = 2_500                            # samples stored per run for Figure 2
 CHECKPOINT_EVERY = 500
 METRICS = ("modes", "hq", "kl", "modes_2500", "hq_2500", "seconds")
-MERGE_KEYS = ("table", "protocol", "dataset", "profile", "steps", "batch_size", "lr", "betas", "seeds")
+MERGE_KEYS = ("table", "protocol", "dataset", "profile", "steps", "batch_size", "lr", "betas", "seeds", "rates")
 
 PROFILES = {"quick": Profile(steps={"grid": 1_500, "ring": 1_500}, batch_size=256, seeds=2, n_eval=SIG_SAMPLES),
             "paper": Profile(steps={"grid": 50_000, "ring": 25_000}, batch_size=512, seeds=5, n_eval=SIG_SAMPLES)}
@@ -206,6 +206,11 @@ def true_data_row(dataset: str) -> dict[str, float]:
     return score(DATASETS[dataset](SIG_SAMPLES, seed=12345).x, mixture_of(dataset))
 
 
+def run_order(run: dict[str, Any]) -> tuple[int, int]:
+    """The order of a result's runs: by method as in :data:`METHODS`, then by seed."""
+    return list(METHODS).index(run["method"]), run["seed"]
+
+
 def summarise(runs: list[dict[str, Any]]) -> dict[str, dict[str, list[float]]]:
     """Mean and standard deviation over seeds of every metric, per method, in the order of :data:`METHODS`."""
     present = [m for m in METHODS if any(r["method"] == m for r in runs)]
@@ -307,7 +312,7 @@ def run(dataset: str, methods: Sequence[str], seeds: Sequence[int], profile_name
         if seed_jobs:
             records = execute(run_seeds, seed_jobs, run_dir or tmp, **where)
             runs += [r for record in records for r in record["runs"]]
-    runs.sort(key=lambda r: (list(METHODS).index(r["method"]), r["seed"]))
+    runs.sort(key=run_order)
     wall = time.perf_counter() - start
     for r in runs:                       # Figure 2 needs the samples of the first seed only
         if r["seed"] != seeds[0]:
@@ -350,13 +355,13 @@ def reproduce(args) -> int:
     seeds = list(range(args.seeds or profile_named(PROFILES, profile_name).seeds))
     out = args.out or result_path(args.dataset, profile_name, steps=args.steps, rates=args.rates)
     head = header(args.dataset, profile_name, seeds, args.steps, args.lr, args.rates)
-    stored = store.prepare(out, head, args.merge, MERGE_KEYS + ("rates",) * (args.rates == "own"))
+    stored = store.prepare(out, head, args.merge, MERGE_KEYS)
     processes = args.processes or default_processes(len(args.methods) * len(seeds), on_gpu=False)
     result = run(args.dataset, args.methods, seeds, profile_name, processes, args.steps, args.threads,
                  run_dir=args.run_dir or default_run_dir(), vectorise=args.vectorise, compile=args.compile,
                  lr=args.lr, rates=args.rates, **executor_options(args))
     if args.merge:
-        result = store.merge_runs(stored, result, lambda r: (list(METHODS).index(r["method"]), r["seed"]), summarise)
+        result = store.merge_runs(stored, result, run_order, summarise)
     print(table_text(result))
     path = store.write(out, result)
     plot_samples(result, path=path.with_suffix(".png"))

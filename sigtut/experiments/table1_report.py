@@ -13,10 +13,10 @@ import numpy as np
 from . import report
 from .published import PAPER_TABLE1, PEER_CLAIMS
 from .store import part_of, parts_of
-from .table1 import (DATASETS, FIGURE_POINTS, METHODS, SIG_MIN_COUNT, SIG_SAMPLES, VEEGAN_SAMPLES,
-                     mixture_of, summarise)
+from .table1 import (DATASETS, FIGURE_POINTS, MERGE_KEYS, METHODS, SIG_MIN_COUNT, SIG_SAMPLES, VEEGAN_SAMPLES,
+                     mixture_of, run_order, summarise)
 
-SETUP_KEYS = ("table", "protocol", "dataset", "profile", "steps", "batch_size", "betas", "seeds")
+SETUP_KEYS = tuple(k for k in MERGE_KEYS if k not in ("lr", "rates"))   # what fair_result's two files share
 
 
 def comparable_seconds(result: dict[str, Any]) -> dict[str, float]:
@@ -97,7 +97,7 @@ def fair_result(shared: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
     reused = [m for m in shared["summary"] if m not in own["summary"] and own["lr"][m] == shared["lr"]]
     missing = [m for m in METHODS if m not in own["summary"] and m not in reused]
     runs = [*own["runs"], *(r for r in shared["runs"] if r["method"] in reused)]
-    runs.sort(key=lambda r: (list(METHODS).index(r["method"]), r["seed"]))
+    runs.sort(key=run_order)
     borrowed = [{**p, "groups": [g for g in p["groups"] if g in reused]} for p in parts_of(shared)]
     parts = [*parts_of(own), *(p for p in borrowed if p["groups"])]
     return {**own, "runs": runs, "summary": summarise(runs), "parts": parts, "reused": reused, "missing": missing}
