@@ -401,6 +401,14 @@ def test_bms_training_step_reports_its_losses(float64):
     assert torch.allclose(losses["latent"], latent_loss, **TIGHT)
 
 
+def test_bms_reconstruct_decodes_the_posterior_mean(float64):
+    model, x = _bms(), torch.tensor(X)
+    mu, _ = model.encoder(x)
+    assert torch.allclose(model.reconstruct(x), model.generator(mu), **TIGHT)
+    with pytest.raises(ValueError, match="x must have 2 columns"):
+        model.reconstruct(torch.zeros(3, 5, dtype=torch.float64))
+
+
 def _regularized(model):
     model.generator = _affine([[1.0, 0.5], [-0.5, 2.0]], [0.1, -0.2])
     model.encoder = _affine([[0.6, -0.1], [0.3, 0.8]], [0.05, 0.0])

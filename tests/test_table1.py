@@ -267,6 +267,39 @@ def test_sig_runs_are_also_scored_on_their_noise_free_theta():
     assert 0.0 <= sig["theta_scores"]["hq"] <= 1.0 and sig["theta_scores"]["hq"] != sig["hq"]
 
 
+def test_bms_runs_store_where_they_break():
+    """A BMS run stores its reconstructions' scores and how far its codes are from the prior."""
+    result = table1.run("ring", ["bms", "gan"], [0], "quick", steps=3)
+    bms, gan = (next(r for r in result["runs"] if r["method"] == m) for m in ("bms", "gan"))
+    assert "bms_diagnosis" not in gan
+    diagnosis = bms["bms_diagnosis"]
+    assert set(diagnosis) == {"reconstruction_scores", "posterior_sd", "latent_energy", "latent_energy_prior"}
+    assert set(diagnosis["reconstruction_scores"]) == {"modes", "hq", "kl", "modes_2500", "hq_2500"}
+
+
+def _bms_with_posterior(mixture, mu: float, log_var: float):
+    """A BMS model whose encoder returns q(z | x) = N(mu, e^log_var I) for every x."""
+    torch.manual_seed(0)
+    model = table1.build("bms", mixture, 10)
+    last = model.encoder.net[-1]
+    with torch.no_grad():
+        last.weight.zero_()
+        last.bias.copy_(torch.cat([torch.full((table1.NOISE_DIM,), mu), torch.full((table1.NOISE_DIM,), log_var)]))
+    return model
+
+
+def test_bms_diagnosis_tells_codes_on_the_prior_from_codes_off_it():
+    mixture = table1.mixture_of("ring")
+    matched = table1.bms_diagnosis(_bms_with_posterior(mixture, 0.0, 0.0), mixture, seed=0, n_codes=500)
+    assert matched["posterior_sd"] == pytest.approx(1.0)
+    assert matched["latent_energy"] < 3 * matched["latent_energy_prior"] + 0.05   # q(z) = p(z): sampling noise only
+    narrow = table1.bms_diagnosis(_bms_with_posterior(mixture, 1.0, -6.0), mixture, seed=0, n_codes=500)
+    assert narrow["posterior_sd"] == pytest.approx(float(torch.tensor(-3.0).exp()))
+    assert narrow["latent_energy"] > 10 * matched["latent_energy"] + 1.0
+    with pytest.raises(ValueError, match="n_codes"):
+        table1.bms_diagnosis(_bms_with_posterior(mixture, 0.0, 0.0), mixture, seed=0, n_codes=0)
+
+
 def test_theta_rows_set_each_sig_run_scored_on_x_beside_its_theta():
     def run(method, seed, hq, theta_hq=None):
         row = {"method": method, "seed": seed, "modes": 25, "hq": hq, "kl": 0.1}

@@ -47,6 +47,7 @@ from ..data.mixtures import Mixture, gmm_grid, gmm_ring, mixture_sampler
 from ..likelihoods import Normal
 from ..methods import (BMSVAEGAN, GAN, GANSI, SIG, VAE, VEEGAN, GenerativeMethod, ManifoldDiffusionGAN,
                        ModeRegularizedGAN, UnrolledGAN)
+from ..metrics.distances import energy_distance
 from ..metrics.modes import mode_metrics
 from ..provenance import provenance
 from ..runtime import profile as active_profile
@@ -67,6 +68,7 @@ SIG_SAMPLES, SIG_MIN_COUNT = 50_000, 1000        # SIG paper, Section 5.2
 VEEGAN_SAMPLES, VEEGAN_MIN_COUNT = 2_500, 0      # VEEGAN paper, Section 5.1
 FIGURE_POINTS = 2_500                            # samples stored per run for Figure 2
 CHECKPOINT_EVERY = 500
+LATENT_CODES = 2_000                             # codes per side of BMS's latent energy distance
 METRICS = ("modes", "hq", "kl", "modes_2500", "hq_2500", "seconds")
 MERGE_KEYS = ("table", "protocol", "dataset", "profile", "steps", "batch_size", "lr", "betas", "seeds", "rates")
 
@@ -155,6 +157,8 @@ def _record(model: GenerativeMethod, spec: dict[str, Any], seed: int, seconds: f
     row = {"group": spec["method"], "method": spec["method"], "seed": seed, "seconds": seconds,
            **score(samples, mixture), "final_losses": losses,
            "samples": np.round(samples[:FIGURE_POINTS].numpy(), 4).tolist()}
+    if isinstance(model, BMSVAEGAN):
+        row["bms_diagnosis"] = bms_diagnosis(model, mixture, seed)
     if isinstance(model, SIG):
         # SIG's samples are x = θ + σε; the GANs' are noise-free G(z). Its θ = g_φ(z) alone,
         # scored the same way, is the like-for-like comparison with them (issue 16, item 4).
@@ -162,6 +166,31 @@ def _record(model: GenerativeMethod, spec: dict[str, Any], seed: int, seconds: f
         with torch.no_grad():
             row["theta_scores"] = score(model.sample_theta(SIG_SAMPLES), mixture)
     return row
+
+
+def bms_diagnosis(model: BMSVAEGAN, mixture: Mixture, seed: int, n_codes: int = LATENT_CODES) -> dict[str, Any]:
+    """Where a BMS-VAE-GAN run breaks: its autoencoder path, or the match of its codes to the prior.
+
+    Returns Table 1's scores of the reconstructions G(μ(x)) of fresh data
+    (``reconstruction_scores``), the mean posterior standard deviation of q(z | x)
+    (``posterior_sd``; the prior's is 1), and the squared energy distance between encoded
+    codes z ~ q(z | x) and prior draws (``latent_energy``), beside the same distance between
+    two independent prior samples of that size (``latent_energy_prior``, what a perfect match
+    of q(z) = E_x q(z | x) to p(z) scores). Draws are seeded with 30,000 + ``seed``.
+    """
+    _checks.positive_int("n_codes", n_codes)
+    seed_everything(30_000 + seed)
+    draw = mixture_sampler(mixture)
+    generator = torch.Generator().manual_seed(30_000 + seed)
+    with torch.no_grad():
+        x = draw(SIG_SAMPLES, generator)
+        recon = model.reconstruct(x)
+        z, _, log_var = model.encoder.rsample(x[:n_codes])
+        prior, prior_again = model.noise(n_codes), model.noise(n_codes)
+    return {"reconstruction_scores": score(recon, mixture),
+            "posterior_sd": float((0.5 * log_var).exp().mean()),
+            "latent_energy": energy_distance(z[0], prior),
+            "latent_energy_prior": energy_distance(prior_again, prior)}
 
 
 def run_one(job: Job, folder: Path) -> dict[str, Any]:

@@ -154,3 +154,17 @@ class BMSVAEGAN(GenerativeMethod):
     def sample(self, n: int) -> Tensor:
         _checks.positive_int("n", n)
         return self.generator(self.noise(n))
+
+    @torch.no_grad()
+    def reconstruct(self, x: Tensor) -> Tensor:
+        """G(μ(x)): each data point through the encoder's mean and back, shape (n, d).
+
+        The autoencoder path of eq. (7). Where these land on the modes but :meth:`sample`
+        (G of prior draws) does not, the generator works and the codes it was trained on
+        do not cover the prior: q(z) = E_x q(z | x) misses parts of p(z).
+        """
+        x = _checks.tensor("x", x, min_dim=2)
+        if x.shape[-1] != self.data_dim:
+            raise ValueError(f"x must have {self.data_dim} columns, got shape {tuple(x.shape)}")
+        mu, _ = self.encoder(x)
+        return self.generator(mu)
