@@ -300,6 +300,18 @@ def test_bms_diagnosis_tells_codes_on_the_prior_from_codes_off_it():
         table1.bms_diagnosis(_bms_with_posterior(mixture, 0.0, 0.0), mixture, seed=0, n_codes=0)
 
 
+def test_bms_rows_set_prior_samples_beside_reconstructions_per_seed():
+    diagnosis = {"reconstruction_scores": {"modes": 8, "hq": 0.9}, "posterior_sd": 0.05,
+                 "latent_energy": 2.0, "latent_energy_prior": 0.004}
+    result = {"runs": [{"method": "gan", "seed": 0, "hq": 0.8},
+                       {"method": "bms", "seed": 3, "hq": 0.003, "bms_diagnosis": diagnosis},
+                       {"method": "bms", "seed": 4, "hq": 0.002}]}             # made before the diagnosis
+    assert table1_report.bms_rows(result) == [{"seed": 3, "hq": 0.003, "recon hq": 0.9, "recon modes": 8,
+                                               "posterior sd": 0.05, "energy": 2.0, "energy floor": 0.004}]
+    with pytest.raises(ValueError, match="bms_diagnosis"):
+        table1_report.bms_rows({"runs": result["runs"][:1]})
+
+
 def test_theta_rows_set_each_sig_run_scored_on_x_beside_its_theta():
     def run(method, seed, hq, theta_hq=None):
         row = {"method": method, "seed": seed, "modes": 25, "hq": hq, "kl": 0.1}

@@ -80,6 +80,23 @@ def theta_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def bms_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Where each BMS-VAE-GAN run breaks, one row per seed (:func:`sigtut.experiments.table1.bms_diagnosis`).
+
+    ``hq`` scores the samples G(z), z ~ p(z), as Table 1 does; ``recon hq`` and ``recon modes``
+    score the reconstructions G(μ(x)) of data; ``posterior sd`` is q(z | x)'s mean standard
+    deviation (the prior's is 1); ``energy`` is the squared energy distance from encoded codes to
+    prior draws, and ``energy floor`` the same between two prior samples (SIG convention).
+    """
+    rows = [{"seed": r["seed"], "hq": r["hq"], "recon hq": d["reconstruction_scores"]["hq"],
+             "recon modes": d["reconstruction_scores"]["modes"], "posterior sd": d["posterior_sd"],
+             "energy": d["latent_energy"], "energy floor": d["latent_energy_prior"]}
+            for r in result["runs"] if r["method"] == "bms" and (d := r.get("bms_diagnosis"))]
+    if not rows:
+        raise ValueError("result holds no BMS-VAE-GAN run with a bms_diagnosis (runs made before it was stored)")
+    return rows
+
+
 def fair_result(shared: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
     """Table 1 under the fair protocol (``--rates own``), from its stored runs and the shared protocol's.
 
