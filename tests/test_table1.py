@@ -277,6 +277,28 @@ def test_bms_runs_store_where_they_break():
     assert set(diagnosis["reconstruction_scores"]) == {"modes", "hq", "kl", "modes_2500", "hq_2500"}
 
 
+def test_loss_curve_averages_equal_windows_of_steps():
+    history = {"g": [float(i) for i in range(10)], "d": [1.0] * 10}
+    curve = table1.loss_curve(history, windows=5)
+    assert curve["steps"] == [2, 4, 6, 8, 10]
+    assert curve["losses"]["g"] == [0.5, 2.5, 4.5, 6.5, 8.5] and curve["losses"]["d"] == [1.0] * 5
+    short = table1.loss_curve({"g": [3.0, 1.0]}, windows=100)       # shorter than the windows: every step
+    assert short == {"steps": [1, 2], "losses": {"g": [3.0, 1.0]}}
+    with pytest.raises(ValueError, match="history"):
+        table1.loss_curve({"g": [1.0, 2.0], "d": [1.0]})
+    with pytest.raises(ValueError, match="windows"):
+        table1.loss_curve(history, windows=0)
+
+
+def test_runs_store_their_loss_curves_sequential_and_vectorised():
+    for vectorise in (False, True):
+        result = table1.run("ring", ["gan"], [0, 1], "quick", steps=4, vectorise=vectorise)
+        for r in result["runs"]:
+            curve = r["loss_curve"]
+            assert curve["steps"] == [1, 2, 3, 4] and set(curve["losses"]) == set(r["final_losses"])
+            assert all(v[-1] == r["final_losses"][k] for k, v in curve["losses"].items())
+
+
 def _bms_with_posterior(mixture, mu: float, log_var: float):
     """A BMS model whose encoder returns q(z | x) = N(mu, e^log_var I) for every x."""
     torch.manual_seed(0)

@@ -68,6 +68,7 @@ SIG_SAMPLES, SIG_MIN_COUNT = 50_000, 1000        # SIG paper, Section 5.2
 VEEGAN_SAMPLES, VEEGAN_MIN_COUNT = 2_500, 0      # VEEGAN paper, Section 5.1
 FIGURE_POINTS = 2_500                            # samples stored per run for Figure 2
 CHECKPOINT_EVERY = 500
+CURVE_WINDOWS = 100                              # points of each run's stored loss curve
 LATENT_CODES = 2_000                             # codes per side of BMS's latent energy distance
 METRICS = ("modes", "hq", "kl", "modes_2500", "hq_2500", "seconds")
 MERGE_KEYS = ("table", "protocol", "dataset", "profile", "steps", "batch_size", "lr", "betas", "seeds", "rates")
@@ -149,14 +150,30 @@ def _learning_rates(model: GenerativeMethod, spec: dict[str, Any]) -> dict[str, 
     return {g: spec["lr"]["discriminator" if g == "discriminator" else "generator"] for g in model.optimizer_groups()}
 
 
+def loss_curve(history: dict[str, list[float]], windows: int = CURVE_WINDOWS) -> dict[str, Any]:
+    """A run's losses over training, compressed: each loss's mean over ``windows`` equal runs of steps.
+
+    Returns ``{"steps": [last step of each window], "losses": {name: [mean over the window]}}``;
+    a run shorter than ``windows`` steps keeps one point per step.
+    """
+    _checks.positive_int("windows", windows)
+    lengths = {len(v) for v in history.values()}
+    if len(lengths) != 1 or 0 in lengths:
+        raise ValueError(f"history must hold one value per step for every loss, got lengths {sorted(lengths)}")
+    n = lengths.pop()
+    edges = np.linspace(0, n, min(windows, n) + 1).round().astype(int)
+    return {"steps": edges[1:].tolist(),
+            "losses": {k: [float(np.mean(v[a:b])) for a, b in zip(edges[:-1], edges[1:])] for k, v in history.items()}}
+
+
 def _record(model: GenerativeMethod, spec: dict[str, Any], seed: int, seconds: float,
-            losses: dict[str, float], mixture: Mixture) -> dict[str, Any]:
-    """One run's row: its metrics on samples drawn with seed 10,000 + seed, its last losses, its samples."""
+            history: dict[str, list[float]], mixture: Mixture) -> dict[str, Any]:
+    """One run's row: its metrics on samples drawn with seed 10,000 + seed, its losses, its samples."""
     seed_everything(10_000 + seed)
     samples = model.sample(SIG_SAMPLES)
     row = {"group": spec["method"], "method": spec["method"], "seed": seed, "seconds": seconds,
-           **score(samples, mixture), "final_losses": losses,
-           "samples": np.round(samples[:FIGURE_POINTS].numpy(), 4).tolist()}
+           **score(samples, mixture), "final_losses": {k: v[-1] for k, v in history.items()},
+           "loss_curve": loss_curve(history), "samples": np.round(samples[:FIGURE_POINTS].numpy(), 4).tolist()}
     if isinstance(model, BMSVAEGAN):
         row["bms_diagnosis"] = bms_diagnosis(model, mixture, seed)
     if isinstance(model, SIG):
@@ -200,11 +217,10 @@ def run_one(job: Job, folder: Path) -> dict[str, Any]:
     seed_everything(job.seed)
     model = build(spec["method"], mixture, spec["steps"])
     ckpt = folder / "checkpoint.pt"
-    fit(model, mixture_sampler(mixture), steps=spec["steps"], batch_size=spec["batch_size"],
-        lr=_learning_rates(model, spec), betas=tuple(spec["betas"]), seed=job.seed, device="cpu", progress=False,
-        checkpoint=ckpt, checkpoint_every=CHECKPOINT_EVERY)
-    info = checkpoint_info(ckpt)
-    return _record(model, spec, job.seed, info["seconds"], info["last_losses"], mixture)
+    history = fit(model, mixture_sampler(mixture), steps=spec["steps"], batch_size=spec["batch_size"],
+                  lr=_learning_rates(model, spec), betas=tuple(spec["betas"]), seed=job.seed, device="cpu",
+                  progress=False, checkpoint=ckpt, checkpoint_every=CHECKPOINT_EVERY)
+    return _record(model, spec, job.seed, checkpoint_info(ckpt)["seconds"], history, mixture)
 
 
 def run_seeds(job: Job, folder: Path) -> dict[str, Any]:
@@ -226,7 +242,7 @@ def run_seeds(job: Job, folder: Path) -> dict[str, Any]:
                           lr=_learning_rates(models[0], spec), betas=tuple(spec["betas"]), checkpoint=ckpt,
                           checkpoint_every=CHECKPOINT_EVERY, compile=spec["compile"])
     seconds = seconds_of(ckpt) / len(seeds)
-    return {"runs": [{**_record(m, spec, s, seconds, {k: v[-1] for k, v in h.items()}, mixture), "vectorised": True}
+    return {"runs": [{**_record(m, spec, s, seconds, h, mixture), "vectorised": True}
                      for m, s, h in zip(models, seeds, histories)]}
 
 
