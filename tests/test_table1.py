@@ -299,6 +299,41 @@ def test_runs_store_their_loss_curves_sequential_and_vectorised():
             assert all(v[-1] == r["final_losses"][k] for k, v in curve["losses"].items())
 
 
+def _curve_run(method, seed, values, name="d"):
+    return {"method": method, "seed": seed,
+            "loss_curve": {"steps": list(range(1, len(values) + 1)), "losses": {name: values}}}
+
+
+def test_late_mean_averages_the_end_of_a_loss_curve():
+    run = _curve_run("gan", 0, [4.0, 2.0, 1.0, 3.0])
+    assert table1_report.late_mean(run, "d") == 2.0                # the last half: (1 + 3) / 2
+    assert table1_report.late_mean(run, "d", share=0.25) == 3.0
+    assert table1_report.late_mean(run, "d", share=1.0) == 2.5
+    assert table1_report.late_sd(run, "d") == 1.0                  # the s.d. of 1 and 3
+    with pytest.raises(ValueError, match="share"):
+        table1_report.late_mean(run, "d", share=0.0)
+    with pytest.raises(ValueError, match="loss must be one of"):
+        table1_report.late_mean(run, "g")
+    with pytest.raises(ValueError, match="loss_curve"):
+        table1_report.late_mean({"method": "gan", "seed": 0}, "d")
+
+
+def test_plot_loss_curves_draws_one_line_per_seed_and_panel_per_loss():
+    result = {"dataset": "ring", "summary": {"gan": {}, "bms": {}},
+              "runs": [_curve_run("gan", 0, [1.0, 2.0]), _curve_run("gan", 1, [2.0, 1.0]),
+                       {**_curve_run("bms", 0, [5.0, 1.0], "latent")}]}
+    result["runs"][2]["loss_curve"]["losses"]["critic"] = [2.0, 2.0]
+    fig = table1_report.plot_loss_curves(result, ["gan", "bms"])
+    axes = fig.axes
+    assert [len(ax.lines) for ax in axes] == [2, 0, 1, 1]             # the GAN's second panel is off
+    assert axes[2].get_title() == "BMS-VAE-GAN: latent" and not axes[1].axison
+    with pytest.raises(ValueError, match="methods"):
+        table1_report.plot_loss_curves(result, ["sig"])
+    with pytest.raises(ValueError, match="loss_curve"):
+        table1_report.plot_loss_curves({**result, "runs": result["runs"][2:]}, ["gan"])
+    matplotlib.pyplot.close(fig)
+
+
 def _bms_with_posterior(mixture, mu: float, log_var: float):
     """A BMS model whose encoder returns q(z | x) = N(mu, e^log_var I) for every x."""
     torch.manual_seed(0)

@@ -5,6 +5,7 @@ Ours are mean ± s.d. over seeds; the paper's ± are read as standard deviations
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -183,6 +184,61 @@ def compare_with_paper(result: dict[str, Any], paper_spread: str = "sd") -> list
     n = {m: sum(r["method"] == m for r in result["runs"]) for m in result["summary"]}
     rows = report.compare(result["summary"], PAPER_TABLE1, n, paper_spread)
     return [{"method": r["row"], **{k: v for k, v in r.items() if k != "row"}} for r in rows]
+
+
+def _late(run: dict[str, Any], loss: str, share: float) -> np.ndarray:
+    """The window means of one loss over the last ``share`` of a run's training (its ``loss_curve``)."""
+    if not 0.0 < share <= 1.0:
+        raise ValueError(f"share must be in (0, 1], got {share!r}")
+    if "loss_curve" not in run:
+        raise ValueError(f"the {run.get('method')} run of seed {run.get('seed')} has no loss_curve "
+                         "(made before curves were stored)")
+    curve = run["loss_curve"]
+    if loss not in curve["losses"]:
+        raise ValueError(f"loss must be one of {sorted(curve['losses'])}, got {loss!r}")
+    values = curve["losses"][loss]
+    return np.asarray(values[len(values) - max(1, round(share * len(values))):], dtype=float)
+
+
+def late_mean(run: dict[str, Any], loss: str, share: float = 0.5) -> float:
+    """The mean of one loss over the last ``share`` of a run's training (its stored ``loss_curve``)."""
+    return float(_late(run, loss, share).mean())
+
+
+def late_sd(run: dict[str, Any], loss: str, share: float = 0.5) -> float:
+    """How much one loss swings over the last ``share`` of training: the s.d. of its window means."""
+    return float(_late(run, loss, share).std())
+
+
+def plot_loss_curves(result: dict[str, Any], methods: Sequence[str], path: str | Path | None = None):
+    """Each method's losses over training: one row per method, one panel per loss, one line per seed; the figure."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    unknown = [m for m in methods if m not in result["summary"]]
+    if unknown or not methods:
+        raise ValueError(f"methods must be a non-empty selection of {list(result['summary'])}, got {list(methods)}")
+    sns.set_theme()
+    runs = {m: [r for r in result["runs"] if r["method"] == m and "loss_curve" in r] for m in methods}
+    missing = [m for m, rs in runs.items() if not rs]
+    if missing:
+        raise ValueError(f"no run of {missing} has a loss_curve (made before curves were stored)")
+    cols = max(len(rs[0]["loss_curve"]["losses"]) for rs in runs.values())
+    fig, axes = plt.subplots(len(methods), cols, figsize=(2.5 * cols, 2.2 * len(methods) + 0.5), squeeze=False)
+    for row, m in zip(axes, methods):
+        names = list(runs[m][0]["loss_curve"]["losses"])
+        for ax, name in zip(row, names):
+            for r in runs[m]:
+                ax.plot(r["loss_curve"]["steps"], r["loss_curve"]["losses"][name], lw=0.8, alpha=0.8)
+            ax.set_title(f"{METHODS[m]}: {name}", fontsize=9)
+            ax.tick_params(labelsize=7)
+        for ax in row[len(names):]:
+            ax.axis("off")
+    fig.suptitle(f"{result['dataset']}: losses over training (window means), one line per seed", fontsize=10)
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=110)
+    return fig
 
 
 def plot_samples(result: dict[str, Any], seed_index: int = 0, path: str | Path | None = None):
