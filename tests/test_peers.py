@@ -32,7 +32,8 @@ def _cli(tmp, *args):
 def test_specs_follow_their_sources():
     s = dict(peers.SPECS)
     assert set(s) == {"veegan/grid", "veegan/ring8", "bms/grid", "bms/ring8", "reg-gan/ring6", "mdgan/ring6",
-                      "unrolled/ring7", "unrolled/grid", "gan/ring6"}
+                      "unrolled/ring7", "unrolled/grid", "gan/ring6",
+                      "reg-gan/ring6-lambda0.05", "reg-gan/ring6-lambda0.5"}
     # VEEGAN notebook: batch 500, lr 1e-3 everywhere, β1 0.5, 254-D noise, 2×128 networks
     v = s["veegan/grid"]
     assert (v.batch_size, v.lr, v.betas[0], v.n_eval, v.min_count) == (500, {"generator": 1e-3, "discriminator": 1e-3},
@@ -167,3 +168,17 @@ def test_bad_spec_names_are_rejected(quick, capsys):
         peers.spec_settings("veegan/grid", "huge")
     with pytest.raises(ValueError, match="dataset"):
         peers.mixture_of("moons")
+
+
+def test_reg_gan_weight_ablation_changes_only_the_weights_and_says_so():
+    paper = peers.SPECS["reg-gan/ring6"]
+    for key, weight in (("reg-gan/ring6-lambda0.05", 0.05), ("reg-gan/ring6-lambda0.5", 0.5)):
+        spec = peers.SPECS[key]
+        settings = spec.settings()
+        assert settings.pop("ablation") == {"lambda_geometric": weight, "lambda_mode": weight}
+        assert settings == paper.settings()                 # the rest of Che et al.'s protocol unchanged
+        model = spec.build(peers.mixture_of("ring6"))
+        assert (model.lambda_geometric, model.lambda_mode) == (weight, weight)
+        assert "ours" in spec.sources["lambda"] and spec.claim is None
+    assert "ablation" not in paper.settings()                # the paper's specs keep their stored settings
+    assert peers.SPECS["reg-gan/ring6"].build(peers.mixture_of("ring6")).lambda_geometric == 0.005

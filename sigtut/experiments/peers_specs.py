@@ -60,12 +60,14 @@ class PeerSpec:
     radius: float = 3.0
     claim: Claim | None = None
     sources: dict[str, str] = field(default_factory=dict)
+    ablation: dict[str, float] = field(default_factory=dict)   # model settings we changed from the paper's
 
     def settings(self) -> dict[str, Any]:
-        """The JSON settings of the spec (those a stored result records)."""
-        return {"method": self.method, "dataset": self.dataset, "batch_size": self.batch_size, "steps": self.steps,
-                "lr": dict(self.lr), "betas": list(self.betas), "n_eval": self.n_eval, "min_count": self.min_count,
-                "radius": self.radius}
+        """The JSON settings of the spec (those a stored result records; ``ablation`` only when it has any)."""
+        out = {"method": self.method, "dataset": self.dataset, "batch_size": self.batch_size, "steps": self.steps,
+               "lr": dict(self.lr), "betas": list(self.betas), "n_eval": self.n_eval, "min_count": self.min_count,
+               "radius": self.radius}
+        return {**out, "ablation": dict(self.ablation)} if self.ablation else out
 
 
 def _veegan(mix: Mixture) -> GenerativeMethod:
@@ -82,9 +84,17 @@ def _gan(mix: Mixture) -> GenerativeMethod:
     return GAN(2, 3, hidden=(128, 128), disc_hidden=(128,), noise="uniform")
 
 
-def _reg_gan(mix: Mixture) -> GenerativeMethod:
-    return ModeRegularizedGAN(2, 3, hidden=(128, 128), disc_hidden=(128,), lambda_geometric=0.005,
-                              lambda_mode=0.005, noise="uniform")
+def _reg_gan(mix: Mixture, weight: float = 0.005) -> GenerativeMethod:
+    """Che et al.'s regularised GAN of Appendix C, with λ1 = λ2 = ``weight`` (theirs: 0.005)."""
+    return ModeRegularizedGAN(2, 3, hidden=(128, 128), disc_hidden=(128,), lambda_geometric=weight,
+                              lambda_mode=weight, noise="uniform")
+
+
+def _reg_gan_ablation(weight: float) -> PeerSpec:
+    """Reg-GAN on Che et al.'s ring under their protocol, but with λ1 = λ2 = ``weight`` (our ablation)."""
+    return PeerSpec("reg-gan", "ring6", partial(_reg_gan, weight=weight), **_CHE_TRAIN,
+                    sources={**_CHE_SOURCES, "lambda": f"ours: λ1 = λ2 = {weight:g} (Appendix C: 0.005)"},
+                    ablation={"lambda_geometric": weight, "lambda_mode": weight})
 
 
 def _mdgan(mix: Mixture) -> GenerativeMethod:
@@ -167,8 +177,15 @@ SPECS: dict[str, PeerSpec] = {
         **_CHE_SOURCES, "lambda": "Appendix A: ‖x − G(E(x))‖² with weight 1 and λ log D1; λ not stated: 1"}),
     "unrolled/ring7": PeerSpec("unrolled", "ring7", _unrolled, **_METZ_TRAIN, sources=_METZ_SOURCES),
     "unrolled/grid": PeerSpec("unrolled", "grid", _unrolled, **_METZ_TRAIN, sources=_METZ_SOURCES),
+    # our ablation (issue 16, item 3): do larger regulariser weights make Reg-GAN cover Che et al.'s ring?
+    # At the start λ1‖x − G(E(x))‖² ≈ 0.005 · 25, far below the adversarial loss at a draw (log 2);
+    # 0.05 and 0.5 put it at about 2× and 20× log 2.
+    "reg-gan/ring6-lambda0.05": _reg_gan_ablation(0.05),
+    "reg-gan/ring6-lambda0.5": _reg_gan_ablation(0.5),
 }
-CLAIMLESS = {"gan/ring6": _NO_CLAIM + " (Figure 9: the plain GAN hops between single modes)",
+CLAIMLESS = {"reg-gan/ring6-lambda0.05": "our ablation of Reg-GAN's weights (λ1 = λ2 = 0.05); no claim",
+             "reg-gan/ring6-lambda0.5": "our ablation of Reg-GAN's weights (λ1 = λ2 = 0.5); no claim",
+             "gan/ring6": _NO_CLAIM + " (Figure 9: the plain GAN hops between single modes)",
              "reg-gan/ring6": _NO_CLAIM + " (Che et al. show Figure 9 only)",
              "mdgan/ring6": _NO_CLAIM + " (Che et al. run MDGAN on 2-D data nowhere)",
              "unrolled/ring7": _NO_CLAIM + " (Metz et al. show figures only)",
