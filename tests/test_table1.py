@@ -369,6 +369,25 @@ def test_bms_rows_set_prior_samples_beside_reconstructions_per_seed():
         table1_report.bms_rows({"runs": result["runs"][:1]})
 
 
+def test_theta_frame_sets_sig_x_and_theta_beside_gan_si():
+    runs = [{"method": "sig", "seed": s, "modes": 25, "hq": hq, "kl": 0.1,
+             "theta_scores": {"modes": 25, "hq": hq + 0.1, "kl": 0.2}} for s, hq in ((0, 0.5), (1, 0.7))]
+    shared = {"summary": {"gan-si": {"modes": [25.0, 0.0], "hq": [0.88, 0.01], "kl": [0.05, 0.01]}}}
+    frame = table1_report.theta_frame({"runs": runs}, shared)
+    assert list(frame.index) == ["modes", "hq", "kl"] and list(frame.columns) == ["SIG x", "SIG θ", "GAN-SI"]
+    assert frame.loc["hq", "SIG θ"].startswith("0.7") and frame.loc["hq", "GAN-SI"].startswith("0.88")
+    with pytest.raises(ValueError, match="GAN-SI"):
+        table1_report.theta_frame({"runs": runs}, {"summary": {}})
+
+
+def test_rates_frame_names_each_methods_rates_and_source():
+    frame = table1_report.rates_frame(table1.header("grid", "paper", [0], rates="own"))
+    assert frame.loc["VEEGAN", "from"] == "veegan/grid" and frame.loc["VEEGAN", "generator lr"] == "0.001"
+    assert frame.loc["SIG", "from"] == "shared protocol"
+    with pytest.raises(ValueError, match="rates own"):
+        table1_report.rates_frame(table1.header("grid", "paper", [0]))
+
+
 def test_theta_rows_set_each_sig_run_scored_on_x_beside_its_theta():
     def run(method, seed, hq, theta_hq=None):
         row = {"method": method, "seed": seed, "modes": 25, "hq": hq, "kl": 0.1}

@@ -14,7 +14,7 @@ import numpy as np
 from . import report
 from .published import PAPER_TABLE1, PEER_CLAIMS
 from .store import part_of, parts_of
-from .table1 import (DATASETS, FIGURE_POINTS, MERGE_KEYS, METHODS, SIG_MIN_COUNT, SIG_SAMPLES, VEEGAN_SAMPLES,
+from .table1 import (DATASETS, FIGURE_POINTS, MERGE_KEYS, METHODS, OWN_RATE_SPECS, SIG_MIN_COUNT, SIG_SAMPLES, VEEGAN_SAMPLES,
                      mixture_of, run_order, summarise)
 
 SETUP_KEYS = tuple(k for k in MERGE_KEYS if k not in ("lr", "rates"))   # what fair_result's two files share
@@ -96,6 +96,34 @@ def bms_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     if not rows:
         raise ValueError("result holds no BMS-VAE-GAN run with a bms_diagnosis (runs made before it was stored)")
     return rows
+
+
+def theta_frame(theta: dict[str, Any], shared: dict[str, Any]):
+    """SIG scored on x and on θ (:func:`theta_rows`) beside GAN-SI's Table 1 row, all mean ± s.d.
+
+    ``theta`` holds the θ-scored SIG runs, ``shared`` the Table 1 result whose GAN-SI row
+    they are set against; one row per metric (SIG convention).
+    """
+    import pandas as pd
+
+    if "gan-si" not in shared["summary"]:
+        raise ValueError("shared must hold GAN-SI's runs (its Table 1 row)")
+    gan_si = shared["summary"]["gan-si"]
+    rows = [{"metric": r["metric"], "SIG x": report.pm(r["x"], r["x sd"]),
+             "SIG θ": report.pm(r["theta"], r["theta sd"]), "GAN-SI": report.pm(*gan_si[r["metric"]])}
+            for r in theta_rows(theta) if r["method"] == METHODS["sig"]]
+    return pd.DataFrame(rows).set_index("metric")
+
+
+def rates_frame(head: dict[str, Any]):
+    """The fair protocol's learning rates per method (a ``--rates own`` set-up), with the spec each comes from."""
+    import pandas as pd
+
+    if head.get("rates") != "own":
+        raise ValueError("head must be a --rates own set-up (table1.header(..., rates='own') or its stored result)")
+    rows = [{"method": METHODS[m], "generator lr": f"{r['generator']:g}", "discriminator lr": f"{r['discriminator']:g}",
+             "from": OWN_RATE_SPECS.get(m, "shared protocol")} for m, r in head["lr"].items()]
+    return pd.DataFrame(rows).set_index("method")
 
 
 def fair_result(shared: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
