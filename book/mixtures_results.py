@@ -90,6 +90,18 @@ def spec_runs(own: dict[str, Any], spec: str) -> list[dict[str, Any]]:
     return runs
 
 
+def spec_rows(own: dict[str, Any], specs: dict[str, str]) -> list[dict[str, Any]]:
+    """One row per labelled spec (label -> key): its modes and hq per seed, and the most modes any of its
+    checkpoints held (``curve``), so a run that covered more of the data mid-training shows it."""
+    rows = []
+    for label, key in specs.items():
+        runs = spec_runs(own, key)
+        rows.append({"setting": label, "modes": [r["modes"] for r in runs],
+                     "hq": [round(r["hq"], 2) for r in runs],
+                     "most modes held": max(p["modes"] for r in runs for p in r["curve"])})
+    return rows
+
+
 def protocol_changes(shared: dict[str, Any], fair: dict[str, Any]) -> list[dict[str, str]]:
     """Per method rerun under the fair protocol (:func:`~sigtut.experiments.table1_report.fair_result`):
     its mean modes (VEEGAN's count, then the strict one) and hq, shared protocol → fair protocol."""

@@ -43,6 +43,19 @@ def test_spec_runs_filter_a_peers_result_by_spec_and_name_what_is_stored():
         q.spec_runs(own, "bms/grid")
 
 
+def test_spec_rows_give_each_setting_its_seeds_and_best_checkpoint():
+    def run(group, seed, modes, hq, held):
+        return {"group": group, "seed": seed, "modes": modes, "hq": hq,
+                "curve": [{"step": 1, "modes": held}, {"step": 2, "modes": modes}]}
+
+    own = {"runs": [run("a", 1, 2, 0.123, 4), run("a", 0, 1, 0.5, 1), run("b", 0, 0, 0.0, 0)]}
+    assert q.spec_rows(own, {"paper": "a", "ours": "b"}) == [
+        {"setting": "paper", "modes": [1, 2], "hq": [0.5, 0.12], "most modes held": 4},
+        {"setting": "ours", "modes": [0], "hq": [0.0], "most modes held": 0}]
+    with pytest.raises(ValueError, match="has no stored runs"):
+        q.spec_rows(own, {"missing": "c"})
+
+
 def test_protocol_changes_list_only_the_rerun_methods_old_to_new():
     def summary(**hq):
         return {m: {"modes": [1.0, 0.0], "modes_2500": [2.0, 0.0], "hq_2500": [h, 0.0]} for m, h in hq.items()}
