@@ -92,13 +92,14 @@ def spec_runs(own: dict[str, Any], spec: str) -> list[dict[str, Any]]:
 
 def spec_rows(own: dict[str, Any], specs: dict[str, str]) -> list[dict[str, Any]]:
     """One row per labelled spec (label -> key): its modes and hq per seed, and the most modes any of its
-    checkpoints held (``curve``), so a run that covered more of the data mid-training shows it."""
+    checkpoints held (``curve``), so a run that covered more of the data mid-training shows it
+    (None where a run was made before curves were stored)."""
     rows = []
     for label, key in specs.items():
         runs = spec_runs(own, key)
+        held = max(p["modes"] for r in runs for p in r["curve"]) if all("curve" in r for r in runs) else None
         rows.append({"setting": label, "modes": [r["modes"] for r in runs],
-                     "hq": [round(r["hq"], 2) for r in runs],
-                     "most modes held": max(p["modes"] for r in runs for p in r["curve"])})
+                     "hq": [round(r["hq"], 2) for r in runs], "most modes held": held})
     return rows
 
 

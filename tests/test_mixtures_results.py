@@ -54,6 +54,8 @@ def test_spec_rows_give_each_setting_its_seeds_and_best_checkpoint():
         {"setting": "ours", "modes": [0], "hq": [0.0], "most modes held": 0}]
     with pytest.raises(ValueError, match="has no stored runs"):
         q.spec_rows(own, {"missing": "c"})
+    del own["runs"][0]["curve"]                                   # a run made before curves were stored
+    assert q.spec_rows(own, {"paper": "a"})[0]["most modes held"] is None
 
 
 def test_protocol_changes_list_only_the_rerun_methods_old_to_new():
