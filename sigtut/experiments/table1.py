@@ -8,7 +8,9 @@ profile. Each run is scored on 50,000 samples with the SIG paper's convention (a
 with more than 1,000 high-quality samples) and on 2,500 samples with VEEGAN's (a mode counts
 with one). Results go to ``results/table1-<dataset>.json`` (paper profile; ``-quick`` is
 appended for the quick profile) with provenance, plus a Figure-2-like PNG
-(:mod:`sigtut.experiments.table1_report` prints and draws them).
+(:mod:`sigtut.experiments.table1_report` prints and draws them). Every run also stores its
+loss curve (:func:`loss_curve`); a BMS-VAE-GAN run stores where it breaks (:func:`bms_diagnosis`),
+a SIG run its scores on θ.
 
 Profiles (the SIG paper states none of these settings; see the mode-collapse chapter):
 
