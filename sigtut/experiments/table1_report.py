@@ -252,7 +252,8 @@ def plot_loss_curves(result: dict[str, Any], methods: Sequence[str], path: str |
     if missing:
         raise ValueError(f"no run of {missing} has a loss_curve (made before curves were stored)")
     cols = max(len(rs[0]["loss_curve"]["losses"]) for rs in runs.values())
-    fig, axes = plt.subplots(len(methods), cols, figsize=(2.5 * cols, 2.2 * len(methods) + 0.5), squeeze=False)
+    width = min(7.5, 2.5 * cols)        # at most 7.5 in wide, as plot_samples: text stays >= 9 pt on the page
+    fig, axes = plt.subplots(len(methods), cols, figsize=(width, 1.9 * len(methods) + 0.5), squeeze=False)
     for row, m in zip(axes, methods):
         names = list(runs[m][0]["loss_curve"]["losses"])
         for ax, name in zip(row, names):
