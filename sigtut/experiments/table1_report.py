@@ -14,8 +14,8 @@ import numpy as np
 from . import report
 from .published import PAPER_TABLE1, PEER_CLAIMS
 from .store import part_of, parts_of
-from .table1 import (DATASETS, FIGURE_POINTS, MERGE_KEYS, METHODS, OWN_RATE_SPECS, SIG_MIN_COUNT, SIG_SAMPLES, VEEGAN_SAMPLES,
-                     mixture_of, run_order, summarise)
+from .table1 import (DATASETS, FIGURE_POINTS, MERGE_KEYS, METHODS, OWN_RATE_SPECS, SIG_MIN_COUNT, SIG_SAMPLES,
+                     VEEGAN_SAMPLES, mixture_of, run_order, summarise)
 
 SETUP_KEYS = tuple(k for k in MERGE_KEYS if k not in ("lr", "rates"))   # what fair_result's two files share
 
