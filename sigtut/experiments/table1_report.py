@@ -253,14 +253,16 @@ def plot_loss_curves(result: dict[str, Any], methods: Sequence[str], path: str |
         raise ValueError(f"no run of {missing} has a loss_curve (made before curves were stored)")
     cols = max(len(rs[0]["loss_curve"]["losses"]) for rs in runs.values())
     width = min(7.5, 2.5 * cols)        # at most 7.5 in wide, as plot_samples: text stays >= 9 pt on the page
-    fig, axes = plt.subplots(len(methods), cols, figsize=(width, 1.9 * len(methods) + 0.5), squeeze=False)
+    fig, axes = plt.subplots(len(methods), cols, figsize=(width, 2.2 * len(methods) + 0.5), squeeze=False)
     for row, m in zip(axes, methods):
         names = list(runs[m][0]["loss_curve"]["losses"])
         for ax, name in zip(row, names):
             for r in runs[m]:
                 ax.plot(r["loss_curve"]["steps"], r["loss_curve"]["losses"][name], lw=0.8, alpha=0.8)
-            ax.set_title(f"{METHODS[m]}: {name}", fontsize=9)
-            ax.tick_params(labelsize=7)
+            ax.set_title(f"{METHODS[m]}: {name}", fontsize=10)
+            ax.tick_params(labelsize=10)                     # >= 9 pt on the page (tests/check_pages.py)
+            ax.locator_params(nbins=3)
+            ax.xaxis.set_major_formatter(lambda v, _: f"{v / 1000:g}k")   # steps in thousands
         for ax in row[len(names):]:
             ax.axis("off")
     fig.suptitle(f"{result['dataset']}: losses over training (window means), one line per seed", fontsize=10)
