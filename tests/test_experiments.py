@@ -122,6 +122,21 @@ def test_welch_matches_a_hand_computation():
     assert report.verdict((21.0, 0.0, 5), (25.0, 0.0, 5)) == "ours lower"
 
 
+def test_welch_needs_two_runs_on_each_side():
+    # one run has no spread to estimate: its s.d. of 0 must not read as certainty (p = 0)
+    with pytest.raises(ValueError, match="ours has n = 1"):
+        report.welch((45.0, 0.0, 1), (50.0, 0.0, 1))
+    with pytest.raises(ValueError, match="paper has n = 1"):
+        report.verdict((45.0, 3.0, 3), (50.0, 0.0, 1))
+
+
+def test_compare_leaves_out_a_row_of_one_run():
+    ours = {"a": {"modes": [20.0, 2.0]}, "b": {"modes": [40.0, 0.0]}}
+    paper = {"a": {"modes": (21.0, 1.0)}, "b": {"modes": (41.0, 1.0)}}
+    rows = report.compare(ours, paper, {"a": 3, "b": 1})
+    assert [r["row"] for r in rows] == ["a"] and rows[0]["verdict"] == "agrees"
+
+
 # --- the runner -------------------------------------------------------------------------------
 
 def _count_calls(job, folder):

@@ -51,13 +51,13 @@ def test_a_run_killed_after_a_checkpoint_resumes_to_the_same_curve_and_parameter
 
 
 def test_cli_stores_runs_grids_and_merges_another_size(tiny):
-    assert _cli(tiny, "--sizes", "S") == 0
+    assert _cli(tiny, "--sizes", "S", "--seeds", "2") == 0
     out = tiny / "results" / "table2-quick.json"
     stored = store.read(out)
     assert stored["protocol"] == table2.PROTOCOL and stored["table"] == "table2" and stored["threads"] == 1
-    assert list(stored["summary"]) == ["dcgan/S", "dcgan-si/S"] and len(stored["runs"]) == 2
+    assert list(stored["summary"]) == ["dcgan/S", "dcgan-si/S"] and len(stored["runs"]) == 4
     assert sorted(p.name for p in (tiny / "results" / "table2-quick-samples").iterdir()) == \
-        ["dcgan-S-seed0.png", "dcgan-si-S-seed0.png"]
+        ["dcgan-S-seed0.png", "dcgan-S-seed1.png", "dcgan-si-S-seed0.png", "dcgan-si-S-seed1.png"]
     assert _cli(tiny, "--sizes", "M", "--methods", "dcgan", "--seeds", "2", "--merge") == 0
     merged = store.read(out)
     assert list(merged["summary"]) == ["dcgan/S", "dcgan-si/S", "dcgan/M"] and merged["seeds"] == [0, 1]
@@ -78,6 +78,11 @@ def test_cli_stores_runs_grids_and_merges_another_size(tiny):
     assert {c["size"] for c in contrasts} == {"S"} and {c["metric"] for c in contrasts} == set(table2.METRICS)
     modes = next(c for c in contrasts if c["metric"] == "modes")
     assert modes["dcgan"][0] == merged["summary"]["dcgan/S"]["modes"][0] and 0 <= modes["p"] <= 1
+    # a size with one run of a method has no spread to test: it is left out, not given p = 0
+    one_run = {**merged, "runs": [r for r in merged["runs"] if (r["group"], r["seed"]) != ("dcgan-si/S", 1)]}
+    one_run["summary"] = table2.summarise(one_run["runs"])
+    assert table2_report.contrasts(one_run) == []
+    assert "dcgan-si/S" not in {r["row"] for r in table2_report.comparison(one_run)}
 
 
 def test_checks_fail_before_any_training(tiny, capsys):

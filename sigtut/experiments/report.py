@@ -73,8 +73,12 @@ def welch(ours: tuple[float, float, int], paper: tuple[float, float, int]) -> fl
     """Two-sided p-value of Welch's t-test for equal means, from (mean, s.d., n) of both samples.
 
     With no spread on either side the means either agree exactly (p = 1) or differ (p = 0).
+    One run has no spread to estimate (its s.d. of 0 is not certainty), so each side needs n ≥ 2.
     """
     (m1, s1, n1), (m2, s2, n2) = ours, paper
+    for side, n in (("ours", n1), ("paper", n2)):
+        if n < 2:
+            raise ValueError(f"Welch's test needs at least 2 runs on each side; {side} has n = {n}")
     if s1 == 0 and s2 == 0:
         return 1.0 if m1 == m2 else 0.0
     return float(stats.ttest_ind_from_stats(m1, s1, n1, m2, s2, n2, equal_var=False).pvalue)
@@ -101,13 +105,14 @@ def compare(ours: dict[str, dict[str, Sequence[float]]], paper: dict[str, dict[s
 
     Returns:
         One dict per (row, metric) held by both: row, metric, ours and paper as (mean, sd), the
-        p-value and the verdict.
+        p-value and the verdict. A row of ours with fewer than two runs has no spread to test and
+        is left out.
     """
     if paper_spread not in ("sd", "se"):
         raise ValueError(f"paper_spread must be 'sd' or 'se', got {paper_spread!r}")
     rows = []
     for row, metrics in paper.items():
-        if row not in ours:
+        if row not in ours or n_ours[row] < 2:
             continue
         for metric, (p_mean, p_pm) in metrics.items():
             if metric not in ours[row]:

@@ -124,6 +124,7 @@ def contrasts(result: dict[str, Any]) -> list[dict[str, Any]]:
     """DCGAN-SI against DCGAN at each stored size, per metric: both means ± s.d., Welch's p, the direction.
 
     This is the paper's own question (does the regulariser help at this size?), asked of our runs.
+    A size where either method has fewer than two runs has no spread to test and is left out.
     """
     out = []
     for size in SIZES:
@@ -131,6 +132,8 @@ def contrasts(result: dict[str, Any]) -> list[dict[str, Any]]:
         if plain not in result["summary"] or si not in result["summary"]:
             continue
         n = {g: sum(r["group"] == g for r in result["runs"]) for g in (plain, si)}
+        if min(n.values()) < 2:
+            continue
         for metric in METRICS:
             a, b = result["summary"][si][metric][:2], result["summary"][plain][metric][:2]
             p = report.welch((*a, n[si]), (*b, n[plain]))
