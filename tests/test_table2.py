@@ -78,6 +78,10 @@ def test_cli_stores_runs_grids_and_merges_another_size(tiny):
     assert {c["size"] for c in contrasts} == {"S"} and {c["metric"] for c in contrasts} == set(table2.METRICS)
     modes = next(c for c in contrasts if c["metric"] == "modes")
     assert modes["dcgan"][0] == merged["summary"]["dcgan/S"]["modes"][0] and 0 <= modes["p"] <= 1
+    assert table2_report.n_runs(merged, "dcgan/M") == 2
+    assert table2_report.group_stats(merged, "dcgan/M", "modes") == (*merged["summary"]["dcgan/M"]["modes"][:2], 2)
+    m_seconds = [r["seconds"] for r in merged["runs"] if r["size"] == "M"]
+    assert table2_report.minutes_per_run(merged, "M") == pytest.approx(sum(m_seconds) / 2 / 60)
     # a size with one run of a method has no spread to test: it is left out, not given p = 0
     one_run = {**merged, "runs": [r for r in merged["runs"] if (r["group"], r["seed"]) != ("dcgan-si/S", 1)]}
     one_run["summary"] = table2.summarise(one_run["runs"])

@@ -20,14 +20,30 @@ def _digits(metric: str) -> int:
     return 1 if metric == "modes" else 2
 
 
+def n_runs(result: dict[str, Any], group: str) -> int:
+    """How many stored runs (seeds) ``group`` has."""
+    return sum(r["group"] == group for r in result["runs"])
+
+
+def group_stats(result: dict[str, Any], group: str, metric: str) -> tuple[float, float, int]:
+    """(mean, s.d., n) of ``metric`` over ``group``'s stored runs: what :func:`report.welch` takes."""
+    mean, sd = result["summary"][group][metric][:2]
+    return mean, sd, n_runs(result, group)
+
+
+def minutes_per_run(result: dict[str, Any], size: str) -> float:
+    """Mean training time of the stored runs of ``size``, in minutes (their ``seconds``)."""
+    seconds = [r["seconds"] for r in result["runs"] if r["size"] == size]
+    return sum(seconds) / len(seconds) / 60
+
+
 def rows(result: dict[str, Any]) -> list[dict[str, str]]:
     """Table 2 as rows: the real-data limit, then for each stored group ours (mean ± s.d., n) and the paper's."""
     real = result["real"]
     out = [{"model": "Real Stacked MNIST", "source": "limit",
             **{HEADERS[m]: f"{real[m]:.{_digits(m)}f}" for m in METRICS}}]
     for group, summary in result["summary"].items():
-        n = sum(r["group"] == group for r in result["runs"])
-        out.append({"model": label(group), "source": f"ours, n = {n}",
+        out.append({"model": label(group), "source": f"ours, n = {n_runs(result, group)}",
                     **{HEADERS[m]: report.pm(*summary[m][:2], _digits(m)) for m in METRICS}})
         if group in PAPER_TABLE2:
             out.append({"model": label(group), "source": "paper (± as s.d.)",
@@ -57,7 +73,7 @@ def table_text(result: dict[str, Any]) -> str:
 
 def comparison(result: dict[str, Any], paper_spread: str = "sd") -> list[dict[str, Any]]:
     """Ours against the paper's Table 2 per group and metric by Welch's test (:func:`report.compare`)."""
-    n = {g: sum(r["group"] == g for r in result["runs"]) for g in result["summary"]}
+    n = {g: n_runs(result, g) for g in result["summary"]}
     return report.compare(result["summary"], PAPER_TABLE2, n, paper_spread)
 
 
@@ -131,13 +147,12 @@ def contrasts(result: dict[str, Any]) -> list[dict[str, Any]]:
         plain, si = f"dcgan/{size}", f"dcgan-si/{size}"
         if plain not in result["summary"] or si not in result["summary"]:
             continue
-        n = {g: sum(r["group"] == g for r in result["runs"]) for g in (plain, si)}
-        if min(n.values()) < 2:
+        if min(n_runs(result, plain), n_runs(result, si)) < 2:
             continue
         for metric in METRICS:
-            a, b = result["summary"][si][metric][:2], result["summary"][plain][metric][:2]
-            p = report.welch((*a, n[si]), (*b, n[plain]))
-            out.append({"size": size, "metric": metric, "dcgan-si": tuple(a), "dcgan": tuple(b), "p": p,
+            a, b = group_stats(result, si, metric), group_stats(result, plain, metric)
+            p = report.welch(a, b)
+            out.append({"size": size, "metric": metric, "dcgan-si": a[:2], "dcgan": b[:2], "p": p,
                         "difference": ("none at 5%" if p >= report.ALPHA else
                                        "DCGAN-SI higher" if a[0] > b[0] else "DCGAN-SI lower")})
     return out
