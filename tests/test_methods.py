@@ -370,6 +370,24 @@ def test_bms_autoencoder_loss_is_eq7_with_the_best_of_t_reconstruction(float64):
     assert mean_fit > best_fit + 0.1
 
 
+def test_bms_analytic_kl_replaces_the_latent_classifier(float64):
+    """kl="analytic": KL(q(z | x) ‖ N(0, I)) = ½ Σ (μ² + s² − 1 − log s²) in place of −E_q logit D_L."""
+    model, x = _bms(n_samples=3), torch.tensor(X)
+    analytic = _bms(n_samples=3, kl="analytic")
+    torch.manual_seed(4)
+    with_classifier, z_post = model.autoencoder_loss(x)
+    torch.manual_seed(4)
+    with_analytic, z_again = analytic.autoencoder_loss(x)
+    mu, s = _encoder_moments(model.encoder.net, x, 2)
+    kl = (0.5 * (mu**2 + s**2 - 1 - torch.log(s**2)).sum(dim=1)).mean()
+    kl_hat = -_apply(model.latent_discriminator, z_post).mean()
+    assert abs(float(kl - kl_hat)) > 0.1                               # the two estimates differ here
+    assert torch.allclose(with_analytic, with_classifier - kl_hat + kl, **TIGHT)
+    assert torch.equal(z_post, z_again)
+    with pytest.raises(ValueError, match="kl"):
+        BMSVAEGAN(2, kl="exact")
+
+
 def test_bms_critic_and_latent_losses_are_algorithm1_steps_4_and_5(float64):
     """Hinge: E max(0, a − s(x)) + E max(0, b + s(G(z))); D_L: −E_p log D_L(z) − E_x log(1 − D_L(R(x)))."""
     a, b = 1.0, 0.5

@@ -474,3 +474,35 @@ def test_fair_result_reuses_only_runs_whose_settings_are_the_fair_ones():
         table1_report.fair_result(own, shared)
     with pytest.raises(ValueError, match="steps"):
         table1_report.fair_result(shared, {**own, "steps": 3})
+
+
+def test_options_change_one_methods_settings_in_its_own_file(tiny, capsys):
+    """--options NAME=VALUE: an ablation of the method's own settings, recorded, never in the profile's file."""
+    mixture = table1.mixture_of("ring")
+    model = table1.build("bms", mixture, 10, options={"sigma": 0.5, "kl": "analytic"})
+    assert model.sigma == 0.5 and model.kl == "analytic" and model.n_samples == 10   # the rest as in Table 1
+    assert table1.build("bms", mixture, 10).sigma == mixture.std
+    with pytest.raises(ValueError, match="options.*width"):
+        table1.build("bms", mixture, 10, options={"width": 3.0})
+    with pytest.raises(ValueError, match="kl"):
+        table1.build("bms", mixture, 10, options={"kl": "exact"})
+    assert table1.parse_options(["sigma=0.5", "n_samples=3", "kl=analytic"]) == {
+        "sigma": 0.5, "n_samples": 3, "kl": "analytic"}
+    with pytest.raises(ValueError, match="NAME=VALUE"):
+        table1.parse_options(["sigma"])
+    for args, message in ((["--methods", "BMS-VAE-GAN", "--options", "sigma=0.5"], "--options needs --out"),
+                          (["--methods", "GAN", "VAE", "--options", "sigma=0.5", "--out", "x.json"],
+                           "--options needs exactly one method")):
+        with pytest.raises(SystemExit):
+            _cli(tiny, "--dataset", "ring", *args)
+        assert message in capsys.readouterr().err
+    out = tiny / "bms-sigma.json"
+    assert _cli(tiny, "--dataset", "ring", "--methods", "BMS-VAE-GAN", "--options", "sigma=0.5", "--rates", "own",
+                "--out", str(out)) == 0
+    stored = json.loads(out.read_text())
+    assert stored["options"] == {"sigma": 0.5} and stored["rates"] == "own"
+    assert "options" not in table1.header("ring", "quick", [0])                # Table 1's own set-up is unchanged
+    capsys.readouterr()
+    assert _cli(tiny, "--dataset", "ring", "--methods", "BMS-VAE-GAN", "--options", "sigma=0.25", "--rates", "own",
+                "--out", str(out), "--merge") == 2                              # a part with other options
+    assert "options differs" in capsys.readouterr().err

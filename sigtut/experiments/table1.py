@@ -73,7 +73,8 @@ CHECKPOINT_EVERY = 500
 CURVE_WINDOWS = 100                              # points of each run's stored loss curve
 LATENT_CODES = 2_000                             # codes per side of BMS's latent energy distance
 METRICS = ("modes", "hq", "kl", "modes_2500", "hq_2500", "seconds")
-MERGE_KEYS = ("table", "protocol", "dataset", "profile", "steps", "batch_size", "lr", "betas", "seeds", "rates")
+MERGE_KEYS = ("table", "protocol", "dataset", "profile", "steps", "batch_size", "lr", "betas", "seeds", "rates",
+              "options")
 
 PROFILES = {"quick": Profile(steps={"grid": 1_500, "ring": 1_500}, batch_size=256, seeds=2, n_eval=SIG_SAMPLES),
             "paper": Profile(steps={"grid": 50_000, "ring": 25_000}, batch_size=512, seeds=5, n_eval=SIG_SAMPLES)}
@@ -97,20 +98,23 @@ def sig_schedule(mixture: Mixture, steps: int) -> GeometricAnnealing:
 # key -> (label, builder(mixture, training steps)). σ of GAN-SI and of the decoders = the mixture's
 # std, so that the ideal implicit distribution is the K point masses at the centres; SIG reaches
 # the same σ by annealing (the mode-collapse chapter shows why a fixed σ = std is slow).
-BUILDERS: dict[str, tuple[str, Callable[[Mixture, int], GenerativeMethod]]] = {
-    "gan": ("GAN", lambda mix, steps: GAN(2, NOISE_DIM)),
-    "vae": ("VAE", lambda mix, steps: VAE(2, NOISE_DIM, sigma=mix.std)),
-    "veegan": ("VEEGAN", lambda mix, steps: VEEGAN(2, NOISE_DIM)),
-    "unrolled": ("Unrolled GAN", lambda mix, steps: UnrolledGAN(2, NOISE_DIM, unroll_steps=5)),
-    "reg-gan": ("Reg-GAN", lambda mix, steps: ModeRegularizedGAN(2, NOISE_DIM, lambda_geometric=0.005,
-                                                                 lambda_mode=0.005)),
-    "mdgan": ("MDGAN", lambda mix, steps: ManifoldDiffusionGAN(2, NOISE_DIM, lam=1.0)),
-    "bms": ("BMS-VAE-GAN", lambda mix, steps: BMSVAEGAN(2, NOISE_DIM, n_samples=10, sigma=mix.std)),
-    "sig": ("SIG", lambda mix, steps: SIG(2, Normal(mix.std), NOISE_DIM, n_theta=512,
-                                          sigma_schedule=sig_schedule(mix, steps))),
+BUILDERS: dict[str, tuple[str, Callable[..., GenerativeMethod]]] = {
+    "gan": ("GAN", lambda mix, steps, **o: GAN(2, NOISE_DIM, **o)),
+    "vae": ("VAE", lambda mix, steps, **o: VAE(2, NOISE_DIM, **{"sigma": mix.std, **o})),
+    "veegan": ("VEEGAN", lambda mix, steps, **o: VEEGAN(2, NOISE_DIM, **o)),
+    "unrolled": ("Unrolled GAN", lambda mix, steps, **o: UnrolledGAN(2, NOISE_DIM, **{"unroll_steps": 5, **o})),
+    "reg-gan": ("Reg-GAN", lambda mix, steps, **o: ModeRegularizedGAN(
+        2, NOISE_DIM, **{"lambda_geometric": 0.005, "lambda_mode": 0.005, **o})),
+    "mdgan": ("MDGAN", lambda mix, steps, **o: ManifoldDiffusionGAN(2, NOISE_DIM, **{"lam": 1.0, **o})),
+    "bms": ("BMS-VAE-GAN", lambda mix, steps, **o: BMSVAEGAN(2, NOISE_DIM, **{"n_samples": 10, "sigma": mix.std,
+                                                                               **o})),
+    "sig": ("SIG", lambda mix, steps, **o: SIG(2, Normal(mix.std), NOISE_DIM, **{
+        "n_theta": 512, "sigma_schedule": sig_schedule(mix, steps), **o})),
     # the ablation: SIG exactly as the paper describes it, σ fixed at the components' std
-    "sig-fixed": ("SIG (fixed σ)", lambda mix, steps: SIG(2, Normal(mix.std), NOISE_DIM, n_theta=512)),
-    "gan-si": ("GAN-SI", lambda mix, steps: GANSI.gaussian(2, GAN_SI_LAMBDA, mix.std, noise_dim=NOISE_DIM)),
+    "sig-fixed": ("SIG (fixed σ)", lambda mix, steps, **o: SIG(2, Normal(mix.std), NOISE_DIM, **{"n_theta": 512,
+                                                                                                  **o})),
+    "gan-si": ("GAN-SI", lambda mix, steps, **o: GANSI.gaussian(2, GAN_SI_LAMBDA, mix.std, noise_dim=NOISE_DIM,
+                                                                **o)),
 }
 METHODS: dict[str, str] = {key: label for key, (label, _) in BUILDERS.items()}   # key -> display label
 DATASETS: dict[str, Callable[..., Mixture]] = {"grid": gmm_grid, "ring": gmm_ring}
@@ -131,12 +135,39 @@ def mixture_of(dataset: str) -> Mixture:
     return DATASETS[dataset](1)
 
 
-def build(method: str, mixture: Mixture, steps: int) -> GenerativeMethod:
-    """A fresh, untrained ``method`` (a key of :data:`METHODS`) for ``mixture``, to be trained for ``steps``."""
+def build(method: str, mixture: Mixture, steps: int, options: dict[str, Any] | None = None) -> GenerativeMethod:
+    """A fresh, untrained ``method`` (a key of :data:`METHODS`) for ``mixture``, to be trained for ``steps``.
+
+    ``options`` replaces constructor settings of the method (e.g. BMS-VAE-GAN's ``sigma`` or
+    ``kl``); everything else stays as in Table 1. An ablation, stored in its own file (``--options``).
+    """
     if method not in BUILDERS:
         raise ValueError(f"method must be one of {list(METHODS)}, got {method!r}")
     _checks.positive_int("steps", steps)
-    return BUILDERS[method][1](mixture, steps)
+    try:
+        return BUILDERS[method][1](mixture, steps, **(options or {}))
+    except TypeError as exc:
+        if "unexpected keyword argument" not in str(exc):
+            raise
+        raise ValueError(f"options: {METHODS[method]} has no such setting ({exc})") from None
+
+
+def parse_options(items: Sequence[str]) -> dict[str, Any]:
+    """``NAME=VALUE`` strings as a dict of settings: a VALUE is read as an int, else a float, else kept as text."""
+    options: dict[str, Any] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        if not sep or not name or not text:
+            raise ValueError(f"options must be NAME=VALUE, got {item!r}")
+        for kind in (int, float):
+            try:
+                options[name] = kind(text)
+                break
+            except ValueError:
+                continue
+        else:
+            options[name] = text
+    return options
 
 
 def score(samples: torch.Tensor, mixture: Mixture) -> dict[str, float]:
@@ -217,7 +248,7 @@ def run_one(job: Job, folder: Path) -> dict[str, Any]:
     spec = job.spec
     mixture = mixture_of(spec["dataset"])
     seed_everything(job.seed)
-    model = build(spec["method"], mixture, spec["steps"])
+    model = build(spec["method"], mixture, spec["steps"], spec.get("options"))
     ckpt = folder / "checkpoint.pt"
     history = fit(model, mixture_sampler(mixture), steps=spec["steps"], batch_size=spec["batch_size"],
                   lr=_learning_rates(model, spec), betas=tuple(spec["betas"]), seed=job.seed, device="cpu",
@@ -238,7 +269,7 @@ def run_seeds(job: Job, folder: Path) -> dict[str, Any]:
     models = []
     for s in seeds:
         seed_everything(s)
-        models.append(build(spec["method"], mixture, spec["steps"]))
+        models.append(build(spec["method"], mixture, spec["steps"], spec.get("options")))
     ckpt = folder / "checkpoint.pt"
     histories = fit_seeds(models, mixture_sampler(mixture), seeds, spec["steps"], batch_size=spec["batch_size"],
                           lr=_learning_rates(models[0], spec), betas=tuple(spec["betas"]), checkpoint=ckpt,
@@ -304,12 +335,14 @@ def rates_of(head: dict[str, Any], method: str) -> dict[str, float]:
 
 
 def header(dataset: str, profile_name: str, seeds: Sequence[int], steps: int | None = None,
-           lr: Sequence[float] | None = None, rates: str = "shared") -> dict[str, Any]:
+           lr: Sequence[float] | None = None, rates: str = "shared",
+           options: dict[str, Any] | None = None) -> dict[str, Any]:
     """The set-up a stored result records: table, protocol, data set, profile, optimiser, steps, seeds.
 
     ``lr`` = (generator, discriminator) replaces the profile's learning rates (an ablation of one
     setting of the shared protocol, as chapter 5 runs for VEEGAN). ``rates="own"`` stores the rates
     per method instead (:func:`method_rates`) and marks the set-up with ``"rates": "own"``.
+    ``options`` (settings of the method's constructor, :func:`build`) are recorded when given.
     """
     _check_rates(rates)
     if lr is not None and rates == "own":
@@ -326,13 +359,16 @@ def header(dataset: str, profile_name: str, seeds: Sequence[int], steps: int | N
             **{k: settings[k] for k in ("steps", "batch_size", "lr", "betas")}, "seeds": list(seeds)}
     if rates == "own":
         head.update(lr=method_rates(settings["lr"]), rates="own")
+    if options:
+        head["options"] = dict(options)
     return head
 
 
 def run(dataset: str, methods: Sequence[str], seeds: Sequence[int], profile_name: str, processes: int = 1,
         steps: int | None = None, threads: int = 1, run_dir: str | Path | None = None,
         vectorise: bool = False, compile: bool = False, executor: str = "process",
-        address: str | None = None, lr: Sequence[float] | None = None, rates: str = "shared") -> dict[str, Any]:
+        address: str | None = None, lr: Sequence[float] | None = None, rates: str = "shared",
+        options: dict[str, Any] | None = None) -> dict[str, Any]:
     """Train every (method, seed) pair on ``dataset`` and summarise; a result with provenance, not yet stored.
 
     ``steps`` overrides the profile's training length; without ``run_dir`` the checkpoints go to a
@@ -340,13 +376,18 @@ def run(dataset: str, methods: Sequence[str], seeds: Sequence[int], profile_name
     seeds of each method of :data:`VECTORISED` train as one batched model (:func:`run_seeds`;
     ``compile`` compiles SIG's H_M there), the other methods seed by seed. ``executor`` and
     ``address`` choose where the runs go (:func:`~sigtut.experiments.runner.execute`); ``lr``
-    replaces the profile's learning rates, ``rates="own"`` gives each peer its own (:func:`header`).
+    replaces the profile's learning rates, ``rates="own"`` gives each peer its own (:func:`header`);
+    ``options`` replaces settings of the methods' constructors (:func:`build`).
     """
     for m in methods:
         if m not in METHODS:
             raise ValueError(f"methods must be among {list(METHODS)}, got {m!r}")
-    head = header(dataset, profile_name, seeds, steps, lr, rates)
+    head = header(dataset, profile_name, seeds, steps, lr, rates, options)
+    for m in methods:                                   # a bad option stops here, before any training
+        build(m, mixture_of(dataset), head["steps"], options)
     spec = {k: head[k] for k in ("dataset", "steps", "batch_size", "betas")}
+    if options:
+        spec["options"] = dict(options)
     batched = [m for m in methods if vectorise and m in VECTORISED]
     jobs = [Job(TABLE, m, s, {"method": m, **spec, "lr": rates_of(head, m)})
             for m in methods if m not in batched for s in seeds]
@@ -384,6 +425,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rates", choices=RATES, default="shared",
                         help="own: each peer trains with its own paper's learning rates, all else shared "
                              "(the fair protocol; its own file, table1-<dataset>-own-rates.json)")
+    parser.add_argument("--options", nargs="+", default=None, metavar="NAME=VALUE",
+                        help="settings of the one method's constructor instead of Table 1's, e.g. sigma=0.5 "
+                             "kl=analytic for BMS-VAE-GAN (an ablation: needs --out)")
     args = parser.parse_args(argv)
     if args.compile and not args.vectorise:
         parser.error("--compile needs --vectorise")
@@ -391,6 +435,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--lr needs --out: a run with other learning rates must not mix with the profile's")
     if args.lr is not None and args.rates == "own":
         parser.error("--lr and --rates own exclude each other: own rates are per method")
+    if args.options is not None:
+        if args.out is None:
+            parser.error("--options needs --out: a run with other settings must not mix with the profile's")
+        if len(args.methods) != 1:
+            parser.error("--options needs exactly one method: the settings are that method's")
+        try:
+            args.options = parse_options(args.options)
+        except ValueError as exc:
+            parser.error(str(exc))
     return guarded(lambda: reproduce(args))
 
 
@@ -401,12 +454,12 @@ def reproduce(args) -> int:
     profile_name = args.profile or active_profile()
     seeds = list(range(args.seeds or profile_named(PROFILES, profile_name).seeds))
     out = args.out or result_path(args.dataset, profile_name, steps=args.steps, rates=args.rates)
-    head = header(args.dataset, profile_name, seeds, args.steps, args.lr, args.rates)
+    head = header(args.dataset, profile_name, seeds, args.steps, args.lr, args.rates, args.options)
     stored = store.prepare(out, head, args.merge, MERGE_KEYS)
     processes = args.processes or default_processes(len(args.methods) * len(seeds), on_gpu=False)
     result = run(args.dataset, args.methods, seeds, profile_name, processes, args.steps, args.threads,
                  run_dir=args.run_dir or default_run_dir(), vectorise=args.vectorise, compile=args.compile,
-                 lr=args.lr, rates=args.rates, **executor_options(args))
+                 lr=args.lr, rates=args.rates, options=args.options, **executor_options(args))
     if args.merge:
         result = store.merge_runs(stored, result, run_order, summarise)
     print(table_text(result))

@@ -137,7 +137,7 @@ def fair_result(shared: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
     """
     if own.get("rates") != "own" or shared.get("rates", "shared") != "shared":
         raise ValueError("fair_result needs a shared-protocol result and an own-rates one (--rates own), in that order")
-    differ = [k for k in SETUP_KEYS if shared[k] != own[k]]
+    differ = [k for k in SETUP_KEYS if shared.get(k) != own.get(k)]
     if differ:
         raise ValueError(f"shared and own differ in {differ}: not the same set-up apart from the rates")
     reused = [m for m in shared["summary"] if m not in own["summary"] and own["lr"][m] == shared["lr"]]

@@ -13,6 +13,9 @@ stay wide (close to the prior) while some draw still reconstructs x. We write s 
 for the critic's raw output. As in α-GAN, whose optimisation scheme the BMS paper follows,
 the generator is also trained on samples from the prior, −α E_{z~p(z)} s(G(z)), and the KL is
 estimated by the latent classifier: −KL ≈ E_q logit D_L(z) (D_L tells prior codes from encoded ones).
+With ``kl="analytic"`` the closed form of KL(q(z | x) ‖ N(0, I)) for the Gaussian encoder takes
+its place (an ablation: the BMS paper's eq. (7) writes the KL itself; D_L is still trained, so its
+loss stays comparable).
 
 The critic is trained with the hinge loss of the paper's Algorithm 1,
 E_x max(0, a − s(x)) + E_z max(0, b + s(G(z))), and D_L with the logistic loss.
@@ -29,7 +32,9 @@ from torch.nn.utils.parametrizations import spectral_norm
 from .. import _checks
 from ..nets import mlp
 from .base import GenerativeMethod
-from .vae import GaussianEncoder
+from .vae import GaussianEncoder, gaussian_kl_to_standard
+
+KL_ESTIMATES = ("classifier", "analytic")
 
 
 def _spectral_mlp(in_dim: int, hidden: Sequence[int], out_dim: int) -> nn.Sequential:
@@ -72,6 +77,8 @@ class BMSVAEGAN(GenerativeMethod):
         disc_hidden: hidden widths of D_I and D_L (one layer of 100).
         latent_disc_hidden: hidden widths of D_L alone, when they differ from D_I's (the BMS
             paper's Section 4.2 takes α-GAN's three layers of 750); None uses ``disc_hidden``.
+        kl: how eq. (7)'s KL(q(z | x) ‖ p(z)) is estimated: "classifier" (D_L's logit, as in
+            α-GAN and the BMS paper's Algorithm 1) or "analytic" (the Gaussian closed form).
     """
 
     def __init__(
@@ -87,6 +94,7 @@ class BMSVAEGAN(GenerativeMethod):
         hidden: Sequence[int] = (100, 100),
         disc_hidden: Sequence[int] = (100,),
         latent_disc_hidden: Sequence[int] | None = None,
+        kl: str = "classifier",
     ) -> None:
         super().__init__()
         self.data_dim = _checks.positive_int("data_dim", data_dim)
@@ -97,6 +105,9 @@ class BMSVAEGAN(GenerativeMethod):
         self.beta = _checks.positive("beta", beta)
         self.hinge_real = _checks.positive("hinge_real", hinge_real)
         self.hinge_fake = _checks.positive("hinge_fake", hinge_fake)
+        if kl not in KL_ESTIMATES:
+            raise ValueError(f"kl must be one of {list(KL_ESTIMATES)}, got {kl!r}")
+        self.kl = kl
         self.generator = mlp(noise_dim, hidden, data_dim)
         self.encoder = GaussianEncoder(data_dim, noise_dim, hidden)
         self.critic = _spectral_mlp(data_dim, disc_hidden, 1)
@@ -110,12 +121,15 @@ class BMSVAEGAN(GenerativeMethod):
 
     def autoencoder_loss(self, x: Tensor) -> tuple[Tensor, Tensor]:
         """−L_BMS-S of eq. (7) plus α-GAN's prior-sample term; also returns the encoded codes (detached)."""
-        z, _, _ = self.encoder.rsample(x, self.n_samples)                   # (T, n, noise_dim)
+        z, mu, log_var = self.encoder.rsample(x, self.n_samples)           # z: (T, n, noise_dim)
         recon = self.generator(z)                                           # (T, n, d)
         best_fit = best_of_many_error(x, recon)                             # min_i ‖x − G(z_i)‖², (n,)
         worst_realism = self.critic(recon).squeeze(-1).min(dim=0).values    # min_i s(G(z_i)), (n,)
         prior_realism = self.critic(self.generator(self.noise(x.shape[0]))).mean()
-        neg_kl = self.latent_discriminator(z[0]).mean()                      # ≈ −KL(q ‖ p) via D_L's logit
+        if self.kl == "analytic":
+            neg_kl = -gaussian_kl_to_standard(mu, log_var).mean()            # −KL(q(z | x) ‖ N(0, I)), exact
+        else:
+            neg_kl = self.latent_discriminator(z[0]).mean()                  # ≈ −KL(q ‖ p) via D_L's logit
         loss = (self.beta * best_fit / (2.0 * self.sigma**2) - self.alpha * worst_realism).mean() \
             - self.alpha * prior_realism - neg_kl
         return loss, z[0].detach()
