@@ -492,7 +492,9 @@ def test_options_change_one_methods_settings_in_its_own_file(tiny, capsys):
         table1.parse_options(["sigma"])
     for args, message in ((["--methods", "BMS-VAE-GAN", "--options", "sigma=0.5"], "--options needs --out"),
                           (["--methods", "GAN", "VAE", "--options", "sigma=0.5", "--out", "x.json"],
-                           "--options needs exactly one method")):
+                           "--options needs exactly one method"),
+                          (["--methods", "BMS-VAE-GAN", "--options", "width=3", "--out", "x.json"],
+                           "has no such setting")):
         with pytest.raises(SystemExit):
             _cli(tiny, "--dataset", "ring", *args)
         assert message in capsys.readouterr().err

@@ -383,10 +383,10 @@ def run(dataset: str, methods: Sequence[str], seeds: Sequence[int], profile_name
         if m not in METHODS:
             raise ValueError(f"methods must be among {list(METHODS)}, got {m!r}")
     head = header(dataset, profile_name, seeds, steps, lr, rates, options)
-    for m in methods:                                   # a bad option stops here, before any training
-        build(m, mixture_of(dataset), head["steps"], options)
     spec = {k: head[k] for k in ("dataset", "steps", "batch_size", "betas")}
     if options:
+        for m in methods:                               # a bad option stops here, before any training
+            build(m, mixture_of(dataset), head["steps"], options)
         spec["options"] = dict(options)
     batched = [m for m in methods if vectorise and m in VECTORISED]
     jobs = [Job(TABLE, m, s, {"method": m, **spec, "lr": rates_of(head, m)})
@@ -442,6 +442,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--options needs exactly one method: the settings are that method's")
         try:
             args.options = parse_options(args.options)
+            build(args.methods[0], mixture_of(args.dataset), 1, args.options)
         except ValueError as exc:
             parser.error(str(exc))
     return guarded(lambda: reproduce(args))
