@@ -113,3 +113,24 @@ def protocol_changes(shared: dict[str, Any], fair: dict[str, Any]) -> list[dict[
                      "hq": _change(old["hq_2500"][0], new["hq_2500"][0], 3),
                      "modes (strict)": _change(old["modes"][0], new["modes"][0], 1)})
     return rows
+
+
+def setting_rows(results: dict[str, dict[str, Any]], method: str) -> list[dict[str, Any]]:
+    """One row per labelled result (label -> a stored Table 1 result) of ``method``: its runs per seed.
+
+    Each row gives the modes by both counts and the hq of every seed; for BMS-VAE-GAN also the
+    reconstructions' hq and the posterior's standard deviation per seed (its ``bms_diagnosis``).
+    A result without runs of ``method`` raises ValueError naming the label.
+    """
+    rows = []
+    for label, result in results.items():
+        runs = sorted((r for r in result["runs"] if r["method"] == method), key=lambda r: r["seed"])
+        if not runs:
+            raise ValueError(f"results[{label!r}] holds no run of {method!r}")
+        row = {"setting": label, "modes": [r["modes"] for r in runs], "modes (VEEGAN count)": [
+            r["modes_2500"] for r in runs], "hq": [round(r["hq"], 3) for r in runs]}
+        if all("bms_diagnosis" in r for r in runs):
+            row["recon hq"] = [round(r["bms_diagnosis"]["reconstruction_scores"]["hq"], 2) for r in runs]
+            row["posterior sd"] = [round(r["bms_diagnosis"]["posterior_sd"], 2) for r in runs]
+        rows.append(row)
+    return rows
