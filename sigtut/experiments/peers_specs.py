@@ -182,7 +182,8 @@ CLAIMLESS = {"gan/ring6": _NO_CLAIM + " (Figure 9: the plain GAN hops between si
              "reg-gan/ring6": _NO_CLAIM + " (Che et al. show Figure 9 only)",
              "mdgan/ring6": _NO_CLAIM + " (Che et al. run MDGAN on 2-D data nowhere)",
              "unrolled/ring7": _NO_CLAIM + " (Metz et al. show figures only)",
-             "unrolled/grid": "VEEGAN's and GDPP's Table 1 report it; their papers are not in shared/papers"}
+             "unrolled/grid": ("VEEGAN's and GDPP's Table 1 report it: GDPP's paper is not in shared/papers, and the "
+                              "copy of VEEGAN's there lost its tables' numbers")}
 
 # Our ablation (issue 16, item 3): do larger regulariser weights make Reg-GAN cover Che et al.'s ring?
 # At the start λ1‖x − G(E(x))‖² ≈ 0.005 · 25, far below the adversarial loss at a draw (log 2);
