@@ -119,7 +119,8 @@ def setting_rows(results: dict[str, dict[str, Any]], method: str) -> list[dict[s
     """One row per labelled result (label -> a stored Table 1 result) of ``method``: its runs per seed.
 
     Each row gives the modes by both counts and the hq of every seed; for BMS-VAE-GAN also the
-    reconstructions' hq and the posterior's standard deviation per seed (its ``bms_diagnosis``).
+    reconstructions' hq and the posterior's standard deviation per seed (its ``bms_diagnosis``;
+    the latter to two significant digits, since it can fall far below 0.01).
     A result without runs of ``method`` raises ValueError naming the label.
     """
     rows = []
@@ -131,6 +132,6 @@ def setting_rows(results: dict[str, dict[str, Any]], method: str) -> list[dict[s
             r["modes_2500"] for r in runs], "hq": [round(r["hq"], 3) for r in runs]}
         if all("bms_diagnosis" in r for r in runs):
             row["recon hq"] = [round(r["bms_diagnosis"]["reconstruction_scores"]["hq"], 2) for r in runs]
-            row["posterior sd"] = [round(r["bms_diagnosis"]["posterior_sd"], 2) for r in runs]
+            row["posterior sd"] = [float(f"{r['bms_diagnosis']['posterior_sd']:.2g}") for r in runs]  # 2 digits
         rows.append(row)
     return rows

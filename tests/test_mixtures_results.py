@@ -74,12 +74,13 @@ def test_setting_rows_list_each_settings_seeds_and_the_bms_diagnosis():
         return {**r, "bms_diagnosis": diagnosis} if diagnosis else r
 
     diag = {"reconstruction_scores": {"hq": 0.912}, "posterior_sd": 0.456}
-    results = {"σ = std": {"runs": [run("bms", 1, 2, 0.0123, diag), run("bms", 0, 0, 0.002, diag),
+    tiny = {"reconstruction_scores": {"hq": 0.2}, "posterior_sd": 5.748e-05}
+    results = {"σ = std": {"runs": [run("bms", 1, 2, 0.0123, diag), run("bms", 0, 0, 0.002, tiny),
                                     run("gan", 0, 8, 0.9)]},
                "σ = 1": {"runs": [run("bms", 0, 8, 0.5)]}}
     first, second = q.setting_rows(results, "bms")
     assert first == {"setting": "σ = std", "modes": [0, 2], "modes (VEEGAN count)": [1, 3], "hq": [0.002, 0.012],
-                     "recon hq": [0.91, 0.91], "posterior sd": [0.46, 0.46]}
+                     "recon hq": [0.2, 0.91], "posterior sd": [5.7e-05, 0.46]}
     assert second == {"setting": "σ = 1", "modes": [8], "modes (VEEGAN count)": [9], "hq": [0.5]}
     with pytest.raises(ValueError, match="σ = 1"):
         q.setting_rows(results, "gan")
